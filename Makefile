@@ -75,7 +75,7 @@ define run-gen
 	@mkdir -p $(1)
 	$(WSDL2H) -c -x -L -t wsdl/typemap.dat -o $(1)/um.h wsdl/um.wsdl \
 		>$(1)/wsdl2h.log 2>&1 || { cat $(1)/wsdl2h.log; exit 1; }
-	sed -i -e '/^   [0-9-]* [0-9:]* GMT$$/d' $(1)/um.h
+	sed -i -e '/^   [0-9-]* [0-9:]* GMT$$/d' -e 's|$(1)/um.h|um.h|' $(1)/um.h
 	cd $(1) && $(SOAPCPP2) -c -1 -L -x -w um.h >soapcpp2.log 2>&1 || \
 		{ cat soapcpp2.log; exit 1; }
 	sed -i -e 's/ [0-9-]* [0-9:]* GMT")$$/")/' $(1)/*.c
@@ -130,6 +130,14 @@ $(B)/server/src/server/%.o: src/server/%.c src/server/*.h $(GEN_FILES)
 
 $(SERVER): $(SERVER_OBJ)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(SERVER_LIBS)
+
+# tests/srv_*.c test the server's parts: linked with all of the server
+# but its main().
+SERVER_PART_OBJ := $(filter-out %/main.o,$(SERVER_OBJ))
+$(B)/tests/srv_%: tests/srv_%.c $(SERVER_PART_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(SERVER_CFLAGS) $(WARN) -Itests $(LDFLAGS) -o $@ $< \
+		$(SERVER_PART_OBJ) $(SERVER_LIBS)
 
 # ---- tests -----------------------------------------------------------
 TEST_CFLAGS := $(LIB_CFLAGS) $(WARN) -Itests
