@@ -1,0 +1,335 @@
+/* client.c - the client handle: options, error record and logging */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* gSOAP's namespace table; hidden with the rest of the library. */
+#include "UMServiceSoap.nsmap"
+
+static const umws_error null_client_error = {
+	UMWS_EINVAL, UMWS_FAULT_NONE, "no client", 0, NULL, NULL, NULL
+};
+
+UMWS_EXTERN int umws_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ?
+	       UMWS_OK : UMWS_EINTERNAL;
+}
+
+UMWS_EXTERN void umws_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+UMWS_EXTERN const char *umws_version(void)
+{
+	return UMWS_VERSION;
+}
+
+UMWS_EXTERN const char *umws_strerror(int code)
+{
+	switch (code) {
+	case UMWS_OK: return "success";
+	case UMWS_EINVAL: return "invalid argument";
+	case UMWS_ENOMEM: return "out of memory";
+	case UMWS_ECONNECT: return "cannot reach the server";
+	case UMWS_ETLS: return "tls failure";
+	case UMWS_EAUTH: return "authentication failed";
+	case UMWS_ETIMEOUT: return "timed out";
+	case UMWS_EHTTP: return "unexpected http status";
+	case UMWS_EFAULT: return "the server returned a soap fault";
+	case UMWS_EPROTO: return "malformed response";
+	case UMWS_ETOOBIG: return "response too large";
+	case UMWS_EBUSY: return "a previous call is still active";
+	case UMWS_ECANCELED: return "cancelled";
+	case UMWS_EINTERNAL: return "internal error";
+	default: return "unknown error";
+	}
+}
+
+UMWS_EXTERN void umws_free(void *p)
+{
+	free(p);
+}
+
+char *umws__strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* ---- error record and logging ------------------------------------ */
+
+void umws__clear_error(umws_client *c)
+{
+	for (size_t i = 0; i < 4; i++) {
+		free(c->err_buf[i]);
+		c->err_buf[i] = NULL;
+	}
+	memset(&c->err, 0, sizeof(c->err));
+	c->err.message = "";
+}
+
+static void vlog(const umws_client *c, umws_log_level level,
+		 const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	if (!c->opts.log_cb || level > c->opts.log_level)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	c->opts.log_cb(level, line, c->opts.log_data);
+}
+
+void umws__log(const umws_client *c, umws_log_level level,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(c, level, fmt, ap);
+	va_end(ap);
+}
+
+/* Records the first failure of an operation; later, deeper causes do not
+ * overwrite the message the caller needs. */
+int umws__fail(umws_client *c, int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (c->err.code != UMWS_OK)
+		return c->err.code;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	free(c->err_buf[0]);
+	c->err_buf[0] = strdup(msg);
+	c->err.code = code;
+	c->err.message = c->err_buf[0] ? c->err_buf[0] : umws_strerror(code);
+	c->err.http_status = c->tp.status;
+	umws__log(c, UMWS_LOG_ERROR, "%s", c->err.message);
+	return code;
+}
+
+/* Validates a caller's string argument before it goes on the wire. */
+int umws__check_text(umws_client *c, const char *what, const char *s,
+		     size_t max)
+{
+	size_t len;
+
+	if (!s || !*s)
+		return umws__fail(c, UMWS_EINVAL, "%s is empty", what);
+	len = strnlen(s, max + 1);
+	if (len > max)
+		return umws__fail(c, UMWS_EINVAL, "%s is longer than %zu "
+				  "bytes", what, max);
+	return UMWS_OK;
+}
+
+UMWS_EXTERN const umws_error *umws_client_error(const umws_client *c)
+{
+	return c ? &c->err : &null_client_error;
+}
+
+UMWS_EXTERN long umws_client_connections(const umws_client *c)
+{
+	return c ? c->tp.connects : 0;
+}
+
+/* ---- options ----------------------------------------------------- */
+
+UMWS_EXTERN int umws_options_init(umws_options *opts, unsigned int version)
+{
+	if (!opts || version != UMWS_OPTIONS_VERSION)
+		return UMWS_EINVAL;
+	memset(opts, 0, sizeof(*opts));
+	opts->version = version;
+	return UMWS_OK;
+}
+
+static int bad(char *errbuf, size_t errlen, int code, const char *msg)
+{
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, "%s", msg);
+	return code;
+}
+
+static int check_url(const umws_options *o, char *errbuf, size_t errlen)
+{
+	int https, creds = o->auth != UMWS_AUTH_NONE;
+
+	if (!o->url || !*o->url)
+		return bad(errbuf, errlen, UMWS_EINVAL, "no url given");
+	https = strncasecmp(o->url, "https://", 8) == 0;
+	if (!https && strncasecmp(o->url, "http://", 7) != 0)
+		return bad(errbuf, errlen, UMWS_EINVAL,
+			   "the url must start with https:// or http://");
+	if (!https && o->auth == UMWS_AUTH_BASIC)
+		return bad(errbuf, errlen, UMWS_EINVAL,
+			   "basic authentication needs https://");
+	if (!https && creds && !o->allow_http)
+		return bad(errbuf, errlen, UMWS_EINVAL, "refusing to send "
+			   "credentials over http:// (allow_http is off)");
+	return UMWS_OK;
+}
+
+static int check_options(const umws_options *o, char *errbuf,
+			 size_t errlen)
+{
+	if (o->version != UMWS_OPTIONS_VERSION)
+		return bad(errbuf, errlen, UMWS_EINVAL,
+			   "unknown options version");
+	if (o->auth != UMWS_AUTH_NONE && o->auth != UMWS_AUTH_NTLM &&
+	    o->auth != UMWS_AUTH_BASIC)
+		return bad(errbuf, errlen, UMWS_EINVAL, "unknown auth method");
+	if (o->auth != UMWS_AUTH_NONE &&
+	    (!o->user || !*o->user || !o->password))
+		return bad(errbuf, errlen, UMWS_EINVAL,
+			   "authentication needs a user and a password");
+	if (o->connect_timeout_ms < 0 || o->timeout_ms < 0)
+		return bad(errbuf, errlen, UMWS_EINVAL,
+			   "timeouts cannot be negative");
+	if ((o->client_key && !o->client_cert))
+		return bad(errbuf, errlen, UMWS_EINVAL,
+			   "a client key needs a client certificate");
+	return check_url(o, errbuf, errlen);
+}
+
+static int copy_options(umws_client *c, const umws_options *o)
+{
+	char ua[64];
+
+	c->opts = *o;
+	snprintf(ua, sizeof(ua), "umws/%s", UMWS_VERSION);
+	c->url = strdup(o->url);
+	c->user = umws__strdup(o->user);
+	c->password = umws__strdup(o->password);
+	c->user_agent = strdup(o->user_agent ? o->user_agent : ua);
+	c->opts.url = c->url;
+	c->opts.user = c->user;
+	c->opts.password = c->password;
+	c->opts.user_agent = c->user_agent;
+	c->opts.ca_file = umws__strdup(o->ca_file);
+	c->opts.ca_path = umws__strdup(o->ca_path);
+	c->opts.pinned_pubkey = umws__strdup(o->pinned_pubkey);
+	c->opts.client_cert = umws__strdup(o->client_cert);
+	c->opts.client_key = umws__strdup(o->client_key);
+	if (!c->url || !c->user_agent || (o->user && !c->user) ||
+	    (o->password && !c->password) ||
+	    (o->ca_file && !c->opts.ca_file) ||
+	    (o->ca_path && !c->opts.ca_path) ||
+	    (o->pinned_pubkey && !c->opts.pinned_pubkey) ||
+	    (o->client_cert && !c->opts.client_cert) ||
+	    (o->client_key && !c->opts.client_key))
+		return UMWS_ENOMEM;
+	return UMWS_OK;
+}
+
+static void apply_defaults(umws_options *o)
+{
+	if (!o->connect_timeout_ms)
+		o->connect_timeout_ms = UMWS_DEFAULT_CONNECT_MS;
+	if (!o->timeout_ms)
+		o->timeout_ms = UMWS_DEFAULT_TIMEOUT_MS;
+	if (!o->max_response_bytes)
+		o->max_response_bytes = UMWS_DEFAULT_MAX_RESPONSE;
+}
+
+/* Bounds on what a response may make gSOAP build: a hostile server must
+ * not make the client recurse or allocate without limit. */
+static int new_soap(umws_client *c)
+{
+	c->soap = soap_new1(SOAP_C_UTFSTRING | SOAP_XML_NOTYPE);
+	if (!c->soap)
+		return UMWS_ENOMEM;
+	soap_set_namespaces(c->soap, namespaces);
+	c->soap->maxlevel = 64;
+	c->soap->maxoccurs = 1024;
+	c->soap->maxlength = (long)(c->opts.max_response_bytes > 0x7fffffff ?
+				    0x7fffffff : c->opts.max_response_bytes);
+	c->soap->recv_maxlength = c->soap->maxlength;
+	return UMWS_OK;
+}
+
+static void wipe(char *s)
+{
+	volatile char *p = s;
+
+	while (p && *p)
+		*p++ = '\0';
+}
+
+UMWS_EXTERN int umws_client_new2(umws_client **out, const umws_options *opts,
+				 char *errbuf, size_t errlen)
+{
+	umws_client *c;
+	int rc;
+
+	if (errbuf && errlen)
+		errbuf[0] = '\0';
+	if (!out || !opts)
+		return bad(errbuf, errlen, UMWS_EINVAL, "null argument");
+	*out = NULL;
+	rc = check_options(opts, errbuf, errlen);
+	if (rc)
+		return rc;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return bad(errbuf, errlen, UMWS_ENOMEM, "out of memory");
+	umws__clear_error(c);
+	c->ops = &umws__generated_ops;
+	rc = copy_options(c, opts);
+	if (rc == UMWS_OK) {
+		apply_defaults(&c->opts);
+		rc = new_soap(c);
+	}
+	if (rc == UMWS_OK)
+		rc = umws__transport_init(c);
+	if (rc != UMWS_OK) {
+		bad(errbuf, errlen, rc, c->err.code ? c->err.message :
+		    umws_strerror(rc));
+		umws_client_free(c);
+		return rc;
+	}
+	*out = c;
+	return UMWS_OK;
+}
+
+UMWS_EXTERN int umws_client_new(umws_client **out, const umws_options *opts)
+{
+	return umws_client_new2(out, opts, NULL, 0);
+}
+
+UMWS_EXTERN void umws_client_free(umws_client *c)
+{
+	if (!c)
+		return;
+	umws__transport_free(c);
+	if (c->soap) {
+		soap_destroy(c->soap);
+		soap_end(c->soap);
+		soap_free(c->soap);
+	}
+	umws__clear_error(c);
+	wipe(c->password);
+	free(c->password);
+	free(c->url);
+	free(c->user);
+	free(c->user_agent);
+	free((char *)c->opts.ca_file);
+	free((char *)c->opts.ca_path);
+	free((char *)c->opts.pinned_pubkey);
+	free((char *)c->opts.client_cert);
+	free((char *)c->opts.client_key);
+	free(c->last_call_id);
+	free(c);
+}
+
+void umws__set_ops(umws_client *c, const struct umws_ops *ops)
+{
+	c->ops = ops ? ops : &umws__generated_ops;
+}
