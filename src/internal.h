@@ -83,6 +83,7 @@ struct umws_transport {
 	long new_connects;	/* connections opened by this exchange */
 	CURLcode cres;
 	char errbuf[CURL_ERROR_SIZE];
+	char action[256];	/* SOAPAction of the request */
 	umws__exchange_fn exchange;
 	void *exchange_data;
 };

@@ -1,6 +1,7 @@
 /* transport.c - gSOAP's I/O callbacks carried over libcurl (HTTP, TLS, NTLM) */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -429,6 +430,8 @@ static int cb_connect(struct soap *soap, const char *endpoint,
 
 	c->tp.req_len = 0;
 	c->tp.req_pos = 0;
+	snprintf(c->tp.action, sizeof(c->tp.action), "%s",
+		 soap->action ? soap->action : "");
 	/* gSOAP writes only the XML; libcurl writes the HTTP. */
 	soap->omode = (soap->omode & ~SOAP_IO) | SOAP_IO_BUFFER |
 		      SOAP_ENC_PLAIN;
@@ -450,7 +453,7 @@ static int cb_send(struct soap *soap, const char *buf, size_t len)
 static int cb_exchange(struct soap *soap)
 {
 	umws_client *c = client_of(soap);
-	const char *action = soap->action ? soap->action : "";
+	const char *action = c->tp.action;
 	int rc;
 
 	c->tp.resp_len = 0;

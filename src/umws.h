@@ -152,7 +152,7 @@ typedef struct umws_options {
 	const char *user_agent;	/**< default "umws/VERSION" */
 } umws_options;
 
-#define UMWS_OPTIONS_INIT { UMWS_OPTIONS_VERSION }
+#define UMWS_OPTIONS_INIT { .version = UMWS_OPTIONS_VERSION }
 
 /** Opaque client: one endpoint, one set of credentials, one connection. */
 typedef struct umws_client umws_client;
@@ -441,7 +441,7 @@ typedef struct umws_wait_options {
 	const volatile int *cancel; /**< non-zero stops the wait */
 } umws_wait_options;
 
-#define UMWS_WAIT_OPTIONS_INIT { UMWS_WAIT_OPTIONS_VERSION }
+#define UMWS_WAIT_OPTIONS_INIT { .version = UMWS_WAIT_OPTIONS_VERSION }
 
 /**
  * Poll GetCallInfo until the call reaches wo->until (or any later state

@@ -1,0 +1,270 @@
+/* output.c - JSON escaping, error reports and the exit code of a failure */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct error_class {
+	int code;
+	int exit_code;
+	const char *kind;
+	const char *hint;
+};
+
+static const struct error_class error_classes[] = {
+	{ UMWS_EINVAL, CLI_EXIT_USAGE, "usage", "try 'umws --help'" },
+	{ UMWS_ENOMEM, CLI_EXIT_OTHER, "internal", NULL },
+	{ UMWS_ECONNECT, CLI_EXIT_NETWORK, "network",
+	  "check --url: the host name, the port and that the server is "
+	  "reachable from here" },
+	{ UMWS_ETLS, CLI_EXIT_TLS, "tls",
+	  "pass the server's CA with --cacert FILE (or --capath DIR)" },
+	{ UMWS_EAUTH, CLI_EXIT_AUTH, "auth",
+	  "check the user format DOMAIN\\user or user@domain and the "
+	  "password" },
+	{ UMWS_ETIMEOUT, CLI_EXIT_NETWORK, "timeout",
+	  "check --url, or allow more time with --timeout SECONDS" },
+	{ UMWS_EHTTP, CLI_EXIT_HTTP, "http",
+	  "check that --url names the UM service, "
+	  "https://HOST/EWS/UM2007Legacy.asmx" },
+	{ UMWS_EFAULT, CLI_EXIT_FAULT, "fault", NULL },
+	{ UMWS_EPROTO, CLI_EXIT_PROTO, "protocol",
+	  "check that --url names the UM service and not another page" },
+	{ UMWS_ETOOBIG, CLI_EXIT_PROTO, "too_big",
+	  "check that --url names the UM service and not another page" },
+	{ UMWS_EBUSY, CLI_EXIT_OTHER, "busy",
+	  "end the active call first with 'umws hangup CALL_ID'" },
+	{ UMWS_ECANCELED, CLI_EXIT_SIGNAL, "canceled", NULL },
+	{ UMWS_EINTERNAL, CLI_EXIT_OTHER, "internal",
+	  "this is a fault in libumws: please report it" },
+};
+
+/* What to do about each SOAP fault the service is known to send. */
+static const char *const fault_hints[] = {
+	[UMWS_FAULT_INVALID_CALL_ID] =
+		"the server does not know that CallId: the call is over "
+		"or the id is wrong",
+	[UMWS_FAULT_INVALID_OBJECT_ID] =
+		"check ENTRY_ID: the base64 store entry id of the item",
+	[UMWS_FAULT_DIALING_RULES] =
+		"the dial plan does not allow that number; write it as "
+		"the dial plan expects",
+	[UMWS_FAULT_INVALID_PHONE_NUMBER] = "check the --dial number",
+	[UMWS_FAULT_INVALID_SIP_URI] = "check the --dial SIP URI",
+	[UMWS_FAULT_IP_GATEWAY_NOT_FOUND] =
+		"the UM dial plan has no gateway: ask the Exchange "
+		"administrator",
+	[UMWS_FAULT_UM_SERVER_NOT_FOUND] =
+		"no UM server serves the dial plan: ask the Exchange "
+		"administrator",
+	[UMWS_FAULT_TRANSPORT] =
+		"the server's telephony failed: try again later",
+	[UMWS_FAULT_USER_NOT_UM_ENABLED] =
+		"the mailbox is not enabled for Unified Messaging",
+	[UMWS_FAULT_INVALID_PRINCIPAL] =
+		"the server cannot resolve the user: check --user",
+	[UMWS_FAULT_INVALID_AD_RECIPIENT] =
+		"the server cannot resolve the user: check --user",
+	[UMWS_FAULT_INVALID_REQUEST] =
+		"the server could not parse the request: please report "
+		"it with the -vvv output",
+};
+
+static const struct error_class *error_class(int code)
+{
+	static const struct error_class other = {
+		0, CLI_EXIT_OTHER, "internal", NULL
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof error_classes / sizeof *error_classes; i++)
+		if (error_classes[i].code == code)
+			return &error_classes[i];
+	return &other;
+}
+
+int cli_exit_code(int code)
+{
+	return code == UMWS_OK ? CLI_EXIT_OK : error_class(code)->exit_code;
+}
+
+const char *cli_error_kind(int code)
+{
+	return error_class(code)->kind;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 for an invalid byte. */
+static int utf8_length(const unsigned char *s)
+{
+	int n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+
+	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/*
+ * Server text is not trusted to be UTF-8; an invalid byte becomes U+FFFD
+ * so that the output always parses.
+ */
+void cli_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	for (; *p; p += n ? n : 1) {
+		n = utf8_length(p);
+		if (n == 0)
+			fputs("\\ufffd", f);
+		else if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fwrite(p, 1, (size_t)n, f);
+	}
+	putc('"', f);
+}
+
+/*
+ * Text from the server goes to a terminal: control characters could move
+ * the cursor or break the one-value-per-line output, so they become '?'.
+ */
+void cli_put_text(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; p && *p; p++)
+		putc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+}
+
+void cli_json_error(const struct cli *cli, const char *kind,
+		    const char *message, long http_status,
+		    const char *exception, const char *call_id)
+{
+	if (!cli->json)
+		return;
+	fputs("{", stdout);
+	if (call_id) {
+		fputs("\"call_id\":", stdout);
+		cli_json_string(stdout, call_id);
+		fputs(",", stdout);
+	}
+	fputs("\"error\":{\"kind\":", stdout);
+	cli_json_string(stdout, kind);
+	fputs(",\"message\":", stdout);
+	cli_json_string(stdout, message);
+	fprintf(stdout, ",\"http_status\":%ld,\"exception\":", http_status);
+	cli_json_string(stdout, exception);
+	fputs("}}\n", stdout);
+}
+
+static void verror(const struct cli *cli, const char *kind,
+		   const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	fputs("umws: ", stderr);
+	cli_put_text(stderr, msg);
+	fputs("\n", stderr);
+	cli_json_error(cli, kind, msg, 0, NULL, NULL);
+}
+
+int cli_error(const struct cli *cli, int exit_code, const char *kind,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(cli, kind, fmt, ap);
+	va_end(ap);
+	return exit_code;
+}
+
+int cli_usage(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(cli, "usage", fmt, ap);
+	va_end(ap);
+	fputs("try 'umws --help'\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+static void print_fault(const umws_error *e)
+{
+	const char *what = e->exception_type ? e->exception_type
+					     : e->fault_code;
+
+	fprintf(stderr, "umws: server fault: %s",
+		umws_fault_kind_name(e->fault_kind));
+	if (what) {
+		fputs(" (", stderr);
+		cli_put_text(stderr, what);
+		fputs(")", stderr);
+	}
+	fputs(": ", stderr);
+	cli_put_text(stderr, e->fault_string ? e->fault_string : e->message);
+	fputs("\n", stderr);
+}
+
+static const char *fault_hint(umws_fault_kind kind)
+{
+	size_t n = sizeof fault_hints / sizeof *fault_hints;
+
+	return (size_t)kind < n ? fault_hints[kind] : NULL;
+}
+
+/*
+ * The error record describes the last failed operation on the client;
+ * it is only used when it matches the code being reported.
+ */
+int cli_report(const struct cli *cli, int code, const char *call_id)
+{
+	const umws_error *e = umws_client_error(cli->client);
+	const struct error_class *ec = error_class(code);
+	const char *msg = e->code == code ? e->message : umws_strerror(code);
+	const char *hint = ec->hint;
+
+	if (code == UMWS_EFAULT && e->code == code) {
+		print_fault(e);
+		hint = fault_hint(e->fault_kind);
+		if (e->fault_string)
+			msg = e->fault_string;
+	} else {
+		fputs("umws: ", stderr);
+		cli_put_text(stderr, msg);
+		if (code == UMWS_EHTTP && e->http_status)
+			fprintf(stderr, " (http status %ld)", e->http_status);
+		fputs("\n", stderr);
+	}
+	if (hint)
+		fprintf(stderr, "umws: %s\n", hint);
+	cli_json_error(cli, ec->kind, msg, e->code == code ? e->http_status : 0,
+		       e->code == code ? e->exception_type : NULL, call_id);
+	return ec->exit_code;
+}

@@ -1,0 +1,240 @@
+/*
+ * wire.c - every request the client builds, every fixture response and
+ * every fixture fault, through the real gSOAP code with the HTTP exchange
+ * replaced. Requests are written to OUTDIR for run_wire.py to compare
+ * with the fixtures; responses are checked here.
+ *
+ * usage: wire FIXTURE_DIR OUTDIR
+ */
+#include "internal.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *fixtures, *outdir;
+
+struct fake {
+	const char *op;		/* fixture and file name */
+	const char *response;	/* fixture file to answer with */
+	long status;
+	char action[256];
+};
+
+static int exchange(void *data, const char *action, const char *req,
+		    size_t req_len, char **resp, size_t *resp_len,
+		    long *status)
+{
+	struct fake *f = data;
+	char path[1024];
+
+	snprintf(f->action, sizeof(f->action), "%s", action);
+	snprintf(path, sizeof(path), "%s/%s.request.xml", outdir, f->op);
+	if (t_write_file(path, req, req_len))
+		return UMWS_EINTERNAL;
+	snprintf(path, sizeof(path), "%s/%s", fixtures, f->response);
+	*resp = t_read_file(path, resp_len);
+	*status = f->status;
+	return *resp ? UMWS_OK : UMWS_EINTERNAL;
+}
+
+static umws_client *client_for(struct fake *f, const char *op,
+			       const char *response, long status)
+{
+	umws_options o = UMWS_OPTIONS_INIT;
+	umws_client *c = NULL;
+
+	o.url = "https://um.example/EWS/UM2007Legacy.asmx";
+	f->op = op;
+	f->response = response;
+	f->status = status;
+	f->action[0] = '\0';
+	if (umws_client_new(&c, &o) != UMWS_OK)
+		t_die("cannot create a client");
+	umws__set_exchange(c, exchange, f);
+	return c;
+}
+
+static void check_action(const struct fake *f, const char *op)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "http://schemas.microsoft.com/"
+		 "exchange/services/2006/messages/%s", op);
+	T_STR(f->action, want);
+}
+
+#define ENTRY "AAAAAJx2S1rL0QxNp3vFj2yq8EYHAKb4lZ0x9m1Hn3rQ2x7pT1wAAAAAAQwAA" \
+	"Kb4lZ0x9m1Hn3rQ2x7pT1wAAAjkNfEAAA=="
+#define CALLID "ZDNmMmE5YzQtNjE3Yi00YjBlLTg1ZDItMmM5MGE0ZTFmNzAzfHVtMDIuZmF" \
+	"icmlrYW0uZXhhbXBsZQ=="
+#define FOLDER "AAAAAJx2S1rL0QxNp3vFj2yq8EYBAKb4lZ0x9m1Hn3rQ2x7pT1wAAAAAAQwAAA=="
+
+static void test_play_on_phone(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "PlayOnPhone",
+				    "PlayOnPhone.response.xml", 200);
+	char *id = NULL;
+
+	T_INT(umws_play_on_phone(&id, c, ENTRY, "+14255550142"), UMWS_OK);
+	T_STR(id, CALLID);
+	check_action(&f, "PlayOnPhone");
+	umws_free(id);
+	umws_client_free(c);
+}
+
+static void test_play_greeting(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "PlayOnPhoneGreeting",
+				    "PlayOnPhoneGreeting.response.xml", 200);
+	char *id = NULL;
+
+	T_INT(umws_play_greeting(&id, c, UMWS_GREETING_OOF, "4200"), UMWS_OK);
+	T_STR(id, CALLID);
+	check_action(&f, "PlayOnPhoneGreeting");
+	umws_free(id);
+	umws_client_free(c);
+}
+
+static void test_get_call_info(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "GetCallInfo",
+				    "GetCallInfo.response.xml", 200);
+	umws_call_info info;
+
+	T_INT(umws_get_call_info(&info, c, CALLID), UMWS_OK);
+	T_INT(info.state, UMWS_STATE_ALERTED);
+	T_INT(info.cause, UMWS_CAUSE_NONE);
+	T_STR(info.state_text, "Alerted");
+	T_STR(info.cause_text, "None");
+	check_action(&f, "GetCallInfo");
+	f.response = "GetCallInfo.disconnected-busy.response.xml";
+	T_INT(umws_get_call_info(&info, c, CALLID), UMWS_OK);
+	T_INT(info.state, UMWS_STATE_DISCONNECTED);
+	T_INT(info.cause, UMWS_CAUSE_USER_BUSY);
+	umws_client_free(c);
+}
+
+static void test_disconnect(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "Disconnect",
+				    "Disconnect.response.xml", 200);
+
+	T_INT(umws_disconnect(c, CALLID), UMWS_OK);
+	check_action(&f, "Disconnect");
+	umws_client_free(c);
+}
+
+static void test_is_um_enabled(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "IsUMEnabled",
+				    "IsUMEnabled.response.xml", 200);
+	int on = -1;
+
+	T_INT(umws_is_um_enabled(&on, c), UMWS_OK);
+	T_INT(on, 0);
+	check_action(&f, "IsUMEnabled");
+	umws_client_free(c);
+}
+
+static void test_get_properties(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "GetUMProperties",
+				    "GetUMProperties.response.xml", 200);
+	umws_properties p;
+
+	T_INT(umws_get_properties(&p, c), UMWS_OK);
+	T_INT(p.oof_status, 1);
+	T_INT(p.missed_call_notification, 0);
+	T_STR(p.play_on_phone_dial_string, "4200");
+	T_STR(p.telephone_access_numbers, "+14255550100, +14255550101");
+	T_STR(p.telephone_access_folder, FOLDER);
+	check_action(&f, "GetUMProperties");
+	umws_properties_clear(&p);
+	umws_client_free(c);
+}
+
+static void test_setters(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "SetOofStatus",
+				    "SetOofStatus.response.xml", 200);
+
+	T_INT(umws_set_oof_status(c, 0), UMWS_OK);
+	check_action(&f, "SetOofStatus");
+	f.op = "SetPlayOnPhoneDialString";
+	f.response = "SetPlayOnPhoneDialString.response.xml";
+	T_INT(umws_set_play_on_phone_dial_string(c, "+14255550142"), UMWS_OK);
+	check_action(&f, "SetPlayOnPhoneDialString");
+	f.op = "SetTelephoneAccessFolderEmail";
+	f.response = "SetTelephoneAccessFolderEmail.response.xml";
+	T_INT(umws_set_telephone_access_folder(c, FOLDER), UMWS_OK);
+	check_action(&f, "SetTelephoneAccessFolderEmail");
+	f.op = "SetMissedCallNotificationEnabled";
+	f.response = "SetMissedCallNotificationEnabled.response.xml";
+	T_INT(umws_set_missed_call_notification(c, 1), UMWS_OK);
+	check_action(&f, "SetMissedCallNotificationEnabled");
+	f.op = "ResetPIN";
+	f.response = "ResetPIN.response.xml";
+	T_INT(umws_reset_pin(c), UMWS_OK);
+	check_action(&f, "ResetPIN");
+	umws_client_free(c);
+}
+
+static void check_fault(const char *file, umws_fault_kind kind,
+			const char *type, const char *text)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "fault", file, 500);
+	umws_call_info info;
+	const umws_error *e;
+
+	T_INT(umws_get_call_info(&info, c, CALLID), UMWS_EFAULT);
+	e = umws_client_error(c);
+	T_INT(e->code, UMWS_EFAULT);
+	T_INT(e->fault_kind, kind);
+	T_STR(e->exception_type, type);
+	T_STR(e->fault_string, text);
+	T_INT(e->http_status, 500);
+	T_TRUE(strstr(e->message, type) != NULL);
+	umws_client_free(c);
+}
+
+static void test_faults(void)
+{
+	check_fault("fault.invalid-call-id.response.xml",
+		    UMWS_FAULT_INVALID_CALL_ID, "InvalidCallIdException",
+		    "The call identifier is not valid.");
+	check_fault("fault.dialing-rules.response.xml",
+		    UMWS_FAULT_DIALING_RULES, "DialingRulesException",
+		    "The dial plan does not allow this number.");
+	check_fault("fault.invalid-request.response.xml",
+		    UMWS_FAULT_INVALID_REQUEST, "ErrorInvalidRequest",
+		    "The request is not valid.");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3)
+		t_die("usage: wire FIXTURE_DIR OUTDIR");
+	fixtures = argv[1];
+	outdir = argv[2];
+	umws_global_init();
+	T_RUN(test_play_on_phone);
+	T_RUN(test_play_greeting);
+	T_RUN(test_get_call_info);
+	T_RUN(test_disconnect);
+	T_RUN(test_is_um_enabled);
+	T_RUN(test_get_properties);
+	T_RUN(test_setters);
+	T_RUN(test_faults);
+	umws_global_cleanup();
+	return t_report("wire");
+}
