@@ -31,7 +31,8 @@ static int call_gone(const umws_client *c, int rc)
 {
 	const umws_error *e = umws_client_error(c);
 
-	return rc == UMWS_EFAULT && e->fault_kind == UMWS_FAULT_INVALID_CALL_ID;
+	return rc == UMWS_EFAULT &&
+	       e->fault_kind == UMWS_FAULT_INVALID_CALL_ID;
 }
 
 /*

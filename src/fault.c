@@ -53,7 +53,8 @@ umws_fault_kind umws__fault_kind_of(const char *type)
 	if (!type || !*type)
 		return UMWS_FAULT_OTHER;
 	for (size_t i = 0; i < FAULT_COUNT; i++)
-		if (fault_table[i].type && strcmp(type, fault_table[i].type) == 0)
+		if (fault_table[i].type &&
+		    strcmp(type, fault_table[i].type) == 0)
 			return fault_table[i].kind;
 	return UMWS_FAULT_OTHER;
 }

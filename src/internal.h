@@ -49,10 +49,11 @@ struct umws_ops {
 			  struct _um__SetTelephoneAccessFolderEmail *,
 			  struct _um__SetTelephoneAccessFolderEmailResponse *);
 	int (*set_missed_call)(struct soap *, const char *, const char *,
-			struct _um__SetMissedCallNotificationEnabled *,
-			struct _um__SetMissedCallNotificationEnabledResponse *);
+		struct _um__SetMissedCallNotificationEnabled *,
+		struct _um__SetMissedCallNotificationEnabledResponse *);
 	int (*reset_pin)(struct soap *, const char *, const char *,
-			 struct _um__ResetPIN *, struct _um__ResetPINResponse *);
+			 struct _um__ResetPIN *,
+			 struct _um__ResetPINResponse *);
 };
 
 extern const struct umws_ops umws__generated_ops;

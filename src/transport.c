@@ -1,4 +1,4 @@
-/* transport.c - gSOAP's I/O callbacks carried over libcurl (HTTP, TLS, NTLM) */
+/* transport.c - gSOAP's I/O callbacks over libcurl (HTTP, TLS, NTLM) */
 #include "internal.h"
 
 #include <stdio.h>

@@ -56,7 +56,7 @@ enum {
 	UMWS_ETIMEOUT = -6,	/**< a timeout or a wait deadline expired */
 	UMWS_EHTTP = -7,	/**< unexpected HTTP status */
 	UMWS_EFAULT = -8,	/**< the server answered with a SOAP fault */
-	UMWS_EPROTO = -9,	/**< the response is not what the service sends */
+	UMWS_EPROTO = -9,	/**< the response is not the service's */
 	UMWS_ETOOBIG = -10,	/**< the response is over max_response_bytes */
 	UMWS_EBUSY = -11,	/**< a previous call is still active */
 	UMWS_ECANCELED = -12,	/**< a wait was cancelled by the caller */

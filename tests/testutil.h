@@ -9,7 +9,7 @@
 static int t_failed, t_checks;
 static const char *t_case = "";
 
-static void t_die(const char *msg)
+static inline void t_die(const char *msg)
 {
 	fprintf(stderr, "fatal: %s\n", msg);
 	exit(2);
@@ -44,13 +44,13 @@ static void t_die(const char *msg)
 		T_FAIL("expected %s", #cond); \
 } while (0)
 
-static int t_report(const char *suite)
+static inline int t_report(const char *suite)
 {
 	printf("%s: %d checks, %d failed\n", suite, t_checks, t_failed);
 	return t_failed ? 1 : 0;
 }
 
-static char *t_read_file(const char *path, size_t *len)
+static inline char *t_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -67,7 +67,7 @@ static char *t_read_file(const char *path, size_t *len)
 	return buf;
 }
 
-static int t_write_file(const char *path, const char *data, size_t len)
+static inline int t_write_file(const char *path, const char *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
 	int rc;

@@ -69,7 +69,8 @@ static void check_action(const struct fake *f, const char *op)
 	"Kb4lZ0x9m1Hn3rQ2x7pT1wAAAjkNfEAAA=="
 #define CALLID "ZDNmMmE5YzQtNjE3Yi00YjBlLTg1ZDItMmM5MGE0ZTFmNzAzfHVtMDIuZmF" \
 	"icmlrYW0uZXhhbXBsZQ=="
-#define FOLDER "AAAAAJx2S1rL0QxNp3vFj2yq8EYBAKb4lZ0x9m1Hn3rQ2x7pT1wAAAAAAQwAAA=="
+#define FOLDER "AAAAAJx2S1rL0QxNp3vFj2yq8EYBAKb4lZ0x9m1Hn3rQ2x7pT1wAAAAAAQw" \
+	"AAA=="
 
 static void test_play_on_phone(void)
 {
