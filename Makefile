@@ -64,7 +64,7 @@ GEN_FILES := gen/um.h gen/soapStub.h gen/soapH.h gen/soapC.c \
 	gen/soapClient.c gen/soapServer.c gen/UMServiceSoap.nsmap
 
 .PHONY: all lib gen check check-gen check-style check-unit check-wire \
-	check-integration clean demo
+	check-zeep check-integration clean demo
 all: lib $(CLI) $(if $(SERVER_SRC),$(SERVER))
 lib: $(LIB_A) $(B)/libumws.so
 
@@ -154,13 +154,17 @@ check-wire: $(B)/tests/wire
 	$(PYTHON) tests/run_wire.py $(B)/tests/wire tests/fixtures/um \
 		$(B)/wire-out
 
+check-zeep:
+	$(PYTHON) tests/zeep_wsdl.py
+
 check-integration: all
 	PYTHON=$(PYTHON) B=$(B) bash tests/integration.sh
 
 check-style:
 	@bash tests/check_style.sh
 
-check: check-gen check-style check-unit check-wire check-integration
+check: check-gen check-style check-unit check-wire check-zeep \
+	check-integration
 	@echo "all checks passed"
 
 demo: all
