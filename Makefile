@@ -157,7 +157,7 @@ check-wire: $(B)/tests/wire
 check-zeep:
 	$(PYTHON) tests/zeep_wsdl.py
 
-check-integration: all
+check-integration: all $(B)/tests/transport
 	PYTHON=$(PYTHON) B=$(B) bash tests/integration.sh
 
 check-style:

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes throwaway test PKI in DIR: a CA, a server certificate for
+# localhost and 127.0.0.1 signed by it, one for another name, a second
+# unrelated CA, and the server key's public-key pin. Nothing here is ever trusted elsewhere.
+#
+# usage: mkcerts.sh DIR
+set -eu
+dir=$1
+mkdir -p "$dir"
+cd "$dir"
+quiet() { "$@" >/dev/null 2>&1 || { echo "mkcerts: $* failed" >&2; exit 1; }; }
+
+quiet openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+	-subj "/CN=umws test CA" -keyout ca.key -out ca.pem
+quiet openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+	-subj "/CN=umws other CA" -keyout other-ca.key -out other-ca.pem
+quiet openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+	-keyout server.key -out server.csr
+printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	"extendedKeyUsage=serverAuth" > server.ext
+quiet openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+	-CAcreateserial -days 2 -extfile server.ext -out server.pem
+# signed by the right CA but for another name: a host-name mismatch
+quiet openssl req -newkey rsa:2048 -nodes -subj "/CN=wrong.example" \
+	-keyout wrong.key -out wrong.csr
+echo "subjectAltName=DNS:wrong.example" > wrong.ext
+quiet openssl x509 -req -in wrong.csr -CA ca.pem -CAkey ca.key \
+	-CAcreateserial -days 2 -extfile wrong.ext -out wrong.pem
+# libcurl's pin form: sha256// and the base64 SHA-256 of the public key
+pin=$(openssl pkey -in server.key -pubout -outform DER 2>/dev/null |
+	openssl dgst -sha256 -binary | openssl base64 -A)
+echo "sha256//$pin" > server.pin
