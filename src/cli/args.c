@@ -97,7 +97,8 @@ static int long_opt(struct parser *p, const char *arg)
 				d->type == OPT_TIMEOUT);
 
 	if (!d)
-		return cli_usage(p->cli, "unknown option --%.*s", (int)len, arg);
+		return cli_usage(p->cli, "unknown option --%.*s", (int)len,
+				 arg);
 	if (!takes_value && eq && d->type != OPT_PASSWORD)
 		return cli_usage(p->cli, "--%s takes no value", d->name);
 	if (!takes_value || eq)
@@ -184,9 +185,14 @@ static int resolve_timeouts(struct cli *cli)
 		rc = parse_seconds(cli, cli->timeout_pre, &cli->timeout_ms);
 	if (rc || !cli->timeout_post)
 		return rc;
-	if (waits)
-		return parse_seconds(cli, cli->timeout_post, &cli->deadline_ms);
-	return parse_seconds(cli, cli->timeout_post, &cli->timeout_ms);
+	return parse_seconds(cli, cli->timeout_post,
+			     waits ? &cli->deadline_ms : &cli->timeout_ms);
+}
+
+static int misplaced(const struct cli *cli, const char *option)
+{
+	return cli_usage(cli, "%s does not apply to %s", option,
+			 cli->cmd->name);
 }
 
 static int check_command(struct cli *cli)
@@ -194,17 +200,16 @@ static int check_command(struct cli *cli)
 	const struct cli_command *cmd = cli->cmd;
 
 	if (cli->nargs != cmd->nargs)
-		return cli_usage(cli, "usage: umws %s %s", cmd->name,
-				 cmd->synopsis);
+		return cli_usage(cli, "usage: umws %s%s%s", cmd->name,
+				 *cmd->synopsis ? " " : "", cmd->synopsis);
 	if (cli->dial && !(cmd->flags & CMD_DIAL))
-		return cli_usage(cli, "--dial does not apply to %s", cmd->name);
+		return misplaced(cli, "--dial");
 	if (!cli->dial && (cmd->flags & CMD_DIAL))
 		return cli_usage(cli, "%s needs --dial NUMBER", cmd->name);
 	if (cli->wait && !(cmd->flags & CMD_WAIT))
-		return cli_usage(cli, "--wait does not apply to %s", cmd->name);
+		return misplaced(cli, "--wait");
 	if (cli->until_name && !(cmd->flags & CMD_UNTIL))
-		return cli_usage(cli, "--until does not apply to %s",
-				 cmd->name);
+		return misplaced(cli, "--until");
 	return cmd->check ? cmd->check(cli) : 0;
 }
 

@@ -106,6 +106,7 @@ int cli_follow(struct cli *cli, umws_call *call);
 /* output.c */
 void cli_json_string(FILE *f, const char *s);
 void cli_put_text(FILE *f, const char *s);
+void cli_put_log(FILE *f, const char *s);
 int cli_exit_code(int code);
 const char *cli_error_kind(int code);
 int cli_error(const struct cli *cli, int exit_code, const char *kind,

@@ -88,29 +88,36 @@ static int check_greeting(struct cli *cli)
 	return 0;
 }
 
-static int run_status(struct cli *cli)
+/* The server's own text, so that a value no list names still shows. */
+static void print_status(const struct cli *cli, const umws_call_info *info)
 {
-	umws_call_info info;
-	const char *state, *cause;
-	int rc = umws_get_call_info(&info, cli->client, cli->args[0]);
+	const char *state = text_or_name(info->state_text,
+					 umws_call_state_name(info->state));
+	const char *cause = text_or_name(info->cause_text,
+					 umws_event_cause_name(info->cause));
 
-	if (rc != UMWS_OK)
-		return cli_report(cli, rc, NULL);
-	state = text_or_name(info.state_text, umws_call_state_name(info.state));
-	cause = text_or_name(info.cause_text,
-			     umws_event_cause_name(info.cause));
 	if (cli->json) {
 		fputs("{\"state\":", stdout);
 		cli_json_string(stdout, state);
 		fputs(",\"event_cause\":", stdout);
 		cli_json_string(stdout, cause);
 		fputs("}\n", stdout);
-		return CLI_EXIT_OK;
+		return;
 	}
 	cli_put_text(stdout, state);
 	putchar(' ');
 	cli_put_text(stdout, cause);
 	putchar('\n');
+}
+
+static int run_status(struct cli *cli)
+{
+	umws_call_info info;
+	int rc = umws_get_call_info(&info, cli->client, cli->args[0]);
+
+	if (rc != UMWS_OK)
+		return cli_report(cli, rc, NULL);
+	print_status(cli, &info);
 	return CLI_EXIT_OK;
 }
 

@@ -4,12 +4,18 @@
 
 #include "cli.h"
 
+/*
+ * The library logs each failure as an error; without -v that line would
+ * repeat the report the command prints itself.
+ */
 static void log_line(umws_log_level level, const char *msg, void *data)
 {
-	(void)level;
-	(void)data;
+	const struct cli *cli = data;
+
+	if (level == UMWS_LOG_ERROR && cli->verbose == 0)
+		return;
 	fputs("umws: ", stderr);
-	cli_put_text(stderr, msg);
+	cli_put_log(stderr, msg);
 	fputs("\n", stderr);
 }
 
@@ -37,6 +43,7 @@ static void fill_options(const struct cli *cli, umws_options *o)
 	o->timeout_ms = cli->timeout_ms;
 	o->log_cb = log_line;
 	o->log_level = log_level(cli->verbose);
+	o->log_data = (void *)cli;
 }
 
 /* A refused client is a problem with the options the user gave. */

@@ -160,6 +160,21 @@ void cli_put_text(FILE *f, const char *s)
 		putc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
 }
 
+/* Bodies logged at -vvv keep their line breaks and tabs. */
+void cli_put_log(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; p && *p; p++) {
+		if (*p == '\r')
+			continue;
+		if (*p == '\n' || *p == '\t')
+			putc(*p, f);
+		else
+			putc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+	}
+}
+
 void cli_json_error(const struct cli *cli, const char *kind,
 		    const char *message, long http_status,
 		    const char *exception, const char *call_id)
@@ -239,6 +254,13 @@ static const char *fault_hint(umws_fault_kind kind)
 	return (size_t)kind < n ? fault_hints[kind] : NULL;
 }
 
+static void print_error(const umws_error *e)
+{
+	fputs("umws: ", stderr);
+	cli_put_text(stderr, e->message);
+	fputs("\n", stderr);
+}
+
 /*
  * The error record describes the last failed operation on the client;
  * it is only used when it matches the code being reported.
@@ -247,24 +269,22 @@ int cli_report(const struct cli *cli, int code, const char *call_id)
 {
 	const umws_error *e = umws_client_error(cli->client);
 	const struct error_class *ec = error_class(code);
-	const char *msg = e->code == code ? e->message : umws_strerror(code);
+	umws_error plain = { code, UMWS_FAULT_NONE, umws_strerror(code),
+			     0, NULL, NULL, NULL };
 	const char *hint = ec->hint;
 
-	if (code == UMWS_EFAULT && e->code == code) {
+	if (e->code != code)
+		e = &plain;
+	if (code == UMWS_EFAULT && e != &plain) {
 		print_fault(e);
 		hint = fault_hint(e->fault_kind);
-		if (e->fault_string)
-			msg = e->fault_string;
 	} else {
-		fputs("umws: ", stderr);
-		cli_put_text(stderr, msg);
-		if (code == UMWS_EHTTP && e->http_status)
-			fprintf(stderr, " (http status %ld)", e->http_status);
-		fputs("\n", stderr);
+		print_error(e);
 	}
 	if (hint)
 		fprintf(stderr, "umws: %s\n", hint);
-	cli_json_error(cli, ec->kind, msg, e->code == code ? e->http_status : 0,
-		       e->code == code ? e->exception_type : NULL, call_id);
+	cli_json_error(cli, ec->kind,
+		       e->fault_string ? e->fault_string : e->message,
+		       e->http_status, e->exception_type, call_id);
 	return ec->exit_code;
 }

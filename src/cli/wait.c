@@ -102,7 +102,8 @@ static void on_progress(const umws_call *call, const umws_call_info *info,
 		return;
 	printf("%5.1fs  ", elapsed_ms / 1000.0);
 	cli_put_text(stdout, state_text(info));
-	if (info->state == UMWS_STATE_DISCONNECTED || umws_call_is_over(call)) {
+	if (info->state == UMWS_STATE_DISCONNECTED ||
+	    umws_call_is_over(call)) {
 		fputs(" (", stdout);
 		cli_put_text(stdout, cause_text(info));
 		fputs(")", stdout);
@@ -127,7 +128,8 @@ static void print_result_json(const umws_call *call,
 	for (i = 0; i < pg->n; i++) {
 		fputs(i ? ",{\"state\":" : "{\"state\":", stdout);
 		cli_json_string(stdout, pg->marks[i].state);
-		printf(",\"elapsed_s\":%.1f}", pg->marks[i].elapsed_ms / 1000.0);
+		printf(",\"elapsed_s\":%.1f}",
+		       pg->marks[i].elapsed_ms / 1000.0);
 	}
 	fputs("]}\n", stdout);
 }
@@ -166,6 +168,14 @@ static void abort_reason(const struct cli *cli, int why, char *buf,
 							: umws_strerror(why));
 }
 
+static void print_manual_hangup(const umws_call *call)
+{
+	fputs("umws: the call may still be active: end it with "
+	      "'umws hangup ", stderr);
+	cli_put_text(stderr, umws_call_id(call));
+	fputs("'\n", stderr);
+}
+
 /*
  * A wait given up on must not leave a phone ringing: hang up, and say
  * how to do it by hand when that fails too.
@@ -187,12 +197,8 @@ static int abort_call(struct cli *cli, umws_call *call, int why)
 	fputs("umws: ", stderr);
 	cli_put_text(stderr, msg);
 	fputs("\n", stderr);
-	if (!hung_up) {
-		fputs("umws: the call may still be active: end it with "
-		      "'umws hangup ", stderr);
-		cli_put_text(stderr, umws_call_id(call));
-		fputs("'\n", stderr);
-	}
+	if (!hung_up)
+		print_manual_hangup(call);
 	cli_json_error(cli, cli_error_kind(why), msg, 0, NULL,
 		       umws_call_id(call));
 	return cli_exit_code(why);
