@@ -115,7 +115,7 @@ int cli_read_password(struct cli *cli)
 		return 0;
 	if (cli->password_file)
 		return read_password_file(cli, cli->password_file);
-	if (env) {
+	if (env && *env) {
 		if (strlen(env) >= sizeof cli->password)
 			return cli_usage(cli, "UMWS_PASSWORD is longer than "
 					 "%d bytes", CLI_PASSWORD_MAX - 1);
