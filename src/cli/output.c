@@ -254,6 +254,22 @@ static const char *fault_hint(umws_fault_kind kind)
 	return (size_t)kind < n ? fault_hints[kind] : NULL;
 }
 
+/* What to do next; some codes have more than one likely cause. */
+static const char *error_hint(const struct cli *cli, const umws_error *e,
+			      const struct error_class *ec)
+{
+	if (e->code == UMWS_EFAULT)
+		return fault_hint(e->fault_kind);
+	if (e->code == UMWS_ETLS && cli->pinned_pubkey)
+		return "check --pinnedpubkey against the server's key, and "
+		       "pass the server's CA with --cacert FILE (or --capath "
+		       "DIR)";
+	if (e->code == UMWS_EHTTP && e->http_status >= 500)
+		return "the server could not answer: try again later, or "
+		       "ask its administrator";
+	return ec->hint;
+}
+
 static void print_error(const umws_error *e)
 {
 	fputs("umws: ", stderr);
@@ -271,16 +287,15 @@ int cli_report(const struct cli *cli, int code, const char *call_id)
 	const struct error_class *ec = error_class(code);
 	umws_error plain = { code, UMWS_FAULT_NONE, umws_strerror(code),
 			     0, NULL, NULL, NULL };
-	const char *hint = ec->hint;
+	const char *hint;
 
 	if (e->code != code)
 		e = &plain;
-	if (code == UMWS_EFAULT && e != &plain) {
+	if (code == UMWS_EFAULT && e != &plain)
 		print_fault(e);
-		hint = fault_hint(e->fault_kind);
-	} else {
+	else
 		print_error(e);
-	}
+	hint = error_hint(cli, e, ec);
 	if (hint)
 		fprintf(stderr, "umws: %s\n", hint);
 	cli_json_error(cli, ec->kind,
