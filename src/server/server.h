@@ -149,13 +149,27 @@ struct conn_config {
 void conn_configure(const struct conn_config *cfg);
 void conn_serve(struct soap *soap, const char *peer);
 unsigned long conn_handshakes(void);
+const struct srv_user *conn_user(struct soap *soap);
+void conn_note(struct soap *soap, const char *op, const char *outcome);
+void conn_keep_after_fault(struct soap *soap);
 
-/* ---- ops.c: the eleven operations ----------------------------------- */
+/* ---- ops.c: the eleven operations and their faults ------------------ */
 
-const struct srv_user *ops_user(struct soap *soap);
-void ops_note(struct soap *soap, const char *op, const char *outcome);
 int ops_fault(struct soap *soap, const char *type, const char *text);
 void ops_invalid_request(struct soap *soap, const char **code,
 			 const char **text);
+
+/* ---- listen.c: the listening socket and connection threads ---------- */
+
+struct listen_config {
+	const char *host;
+	int port;
+	const char *cert;
+	const char *key;
+	const char *port_file;
+	int max_seconds;
+};
+
+int listen_run(const struct listen_config *cfg);
 
 #endif

@@ -1,0 +1,361 @@
+/* umws-server: one client connection: HTTP authentication through
+ * gSOAP's hooks, then the keep-alive serve loop.
+ *
+ * NTLM authenticates the TCP connection, not the request (as IIS does):
+ * once the three legs are done, later requests on the connection pass
+ * without an Authorization header. The 401 legs are answered from the
+ * fform hook, which gSOAP calls after the headers and before the body
+ * is parsed as SOAP; the body is skipped so the connection stays
+ * usable for the next leg. */
+#include "server.h"
+#include "soapH.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+struct conn {
+	int (*parse)(struct soap *);
+	int (*posthdr)(struct soap *, const char *, const char *);
+	int (*response)(struct soap *, int, ULONG64);
+	int (*parsehdr)(struct soap *, const char *, const char *);
+	const char *peer;
+	const struct srv_user *user;	/* NTLM: bound to the connection */
+	const struct srv_user *request_user;
+	int ntlm_pending;
+	unsigned char challenge[8];
+	int fault_keep_alive;
+	const char *op;
+	const char *outcome;
+	char authz[SOAP_HDRLEN];
+	char www_auth[2048];
+};
+
+static struct conn_config cfg;
+static unsigned long handshakes;
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void conn_configure(const struct conn_config *c)
+{
+	cfg = *c;
+}
+
+unsigned long conn_handshakes(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&stats_lock);
+	n = handshakes;
+	pthread_mutex_unlock(&stats_lock);
+	return n;
+}
+
+static void stats_text(char *out, size_t cap, unsigned long n)
+{
+	snprintf(out, cap, "ntlm_handshakes %lu\n", n);
+}
+
+/* The file is rewritten under the lock so its count never goes back. */
+static unsigned long count_handshake(void)
+{
+	char text[64];
+	unsigned long n;
+
+	pthread_mutex_lock(&stats_lock);
+	n = ++handshakes;
+	stats_text(text, sizeof(text), n);
+	if (cfg.stats_file && srv_write_file(cfg.stats_file, text) != 0)
+		srv_log("cannot write stats file %s", cfg.stats_file);
+	pthread_mutex_unlock(&stats_lock);
+	return n;
+}
+
+const struct srv_user *conn_user(struct soap *soap)
+{
+	struct conn *c = soap->user;
+
+	return c->request_user;
+}
+
+void conn_note(struct soap *soap, const char *op, const char *outcome)
+{
+	struct conn *c = soap->user;
+
+	if (op)
+		c->op = op;
+	if (outcome)
+		c->outcome = outcome;
+}
+
+/* A service fault comes after the whole request was read, so unlike
+ * gSOAP's default the connection (and its NTLM session) can live on. */
+void conn_keep_after_fault(struct soap *soap)
+{
+	struct conn *c = soap->user;
+
+	c->fault_keep_alive = soap->keep_alive;
+}
+
+static int refuse(struct soap *soap, struct conn *c, const char *why,
+		  const char *offer)
+{
+	snprintf(c->www_auth, sizeof(c->www_auth), "%s", offer);
+	c->outcome = why;
+	return 401;
+}
+
+static int authorize_basic(struct soap *soap, struct conn *c)
+{
+	const struct srv_user *u = NULL;
+	const char *pw;
+
+	if (soap->userid)
+		u = users_find_login(soap->userid);
+	if (!u || !soap->passwd) {
+		if (soap->userid)
+			soap->keep_alive = 0;
+		return refuse(soap, c, soap->userid ? "401 bad credentials" :
+			      "401 no credentials", "Basic realm=\"umws\"");
+	}
+	pw = users_password(u);
+	if (strlen(pw) != strlen(soap->passwd) ||
+	    CRYPTO_memcmp(pw, soap->passwd, strlen(pw))) {
+		soap->keep_alive = 0;
+		return refuse(soap, c, "401 bad credentials",
+			      "Basic realm=\"umws\"");
+	}
+	c->request_user = u;
+	return 0;
+}
+
+static int ntlm_fail(struct soap *soap, struct conn *c, const char *why)
+{
+	c->user = NULL;
+	c->ntlm_pending = 0;
+	soap->keep_alive = 0;
+	return refuse(soap, c, why, "NTLM");
+}
+
+static int ntlm_challenge(struct soap *soap, struct conn *c)
+{
+	unsigned char msg[1024];
+	size_t len;
+	char *b64;
+
+	if (RAND_bytes(c->challenge, sizeof(c->challenge)) != 1)
+		return ntlm_fail(soap, c, "401 no randomness");
+	len = ntlm_build_challenge(msg, sizeof(msg), c->challenge,
+				   &cfg.names, srv_filetime_now());
+	b64 = len ? srv_b64_encode(msg, len) : NULL;
+	if (!b64 || strlen(b64) + 6 > sizeof(c->www_auth)) {
+		free(b64);
+		return ntlm_fail(soap, c, "401 challenge too long");
+	}
+	snprintf(c->www_auth, sizeof(c->www_auth), "NTLM %s", b64);
+	free(b64);
+	c->user = NULL;
+	c->ntlm_pending = 1;
+	c->outcome = "401 ntlm challenge";
+	return 401;
+}
+
+/* An empty domain with user@domain is a UPN login (curl -u u@d). */
+static const struct srv_user *ntlm_lookup(const struct ntlm_auth *a)
+{
+	char user[256], dom[256];
+	const struct srv_user *u = NULL;
+
+	if (ntlm_to_utf8(a, a->user, a->user_len, user, sizeof(user)) ||
+	    ntlm_to_utf8(a, a->domain, a->domain_len, dom, sizeof(dom)))
+		return NULL;
+	if (*dom)
+		u = users_find(dom, user);
+	return u ? u : users_find_login(user);
+}
+
+static int ntlm_authenticate(struct soap *soap, struct conn *c,
+			     const unsigned char *msg, size_t len)
+{
+	struct ntlm_auth a;
+	const struct srv_user *u;
+
+	if (!c->ntlm_pending)
+		return ntlm_fail(soap, c, "401 ntlm answer without challenge");
+	c->ntlm_pending = 0;
+	if (ntlm_parse_authenticate(msg, len, &a) != 0)
+		return ntlm_fail(soap, c, "401 malformed ntlm message");
+	u = ntlm_lookup(&a);
+	if (!u || ntlm_verify_v2(&a, users_password(u), c->challenge))
+		return ntlm_fail(soap, c, "401 bad credentials");
+	c->user = u;
+	c->request_user = u;
+	srv_log("%s ntlm handshake done for %s (handshakes %lu)", c->peer,
+		users_label(u), count_handshake());
+	return 0;
+}
+
+static int authorize_ntlm(struct soap *soap, struct conn *c)
+{
+	unsigned char msg[NTLM_MSG_MAX];
+	size_t len;
+	uint32_t flags;
+
+	if (!*c->authz) {
+		c->request_user = c->user;
+		return c->user ? 0 : refuse(soap, c, "401 no credentials",
+					    "NTLM");
+	}
+	if (strncasecmp(c->authz, "NTLM ", 5) ||
+	    srv_b64_decode(c->authz + 5, msg, sizeof(msg), &len))
+		return ntlm_fail(soap, c, "401 not an ntlm token");
+	if (ntlm_parse_negotiate(msg, len, &flags) == 0)
+		return ntlm_challenge(soap, c);
+	return ntlm_authenticate(soap, c, msg, len);
+}
+
+static int send_401(struct soap *soap)
+{
+	if (soap_http_skip_body(soap) || soap_end_recv(soap))
+		return soap->error;
+	return soap_send_empty_response(soap, 401);
+}
+
+static int conn_parse(struct soap *soap)
+{
+	struct conn *c = soap->user;
+	int err;
+
+	*c->authz = '\0';
+	*c->www_auth = '\0';
+	c->request_user = NULL;
+	err = c->parse(soap);
+	if (err || soap->status != SOAP_POST)
+		return err;
+	if (cfg.auth == SRV_AUTH_NONE)
+		c->request_user = users_anonymous();
+	else if ((cfg.auth == SRV_AUTH_BASIC ? authorize_basic(soap, c) :
+		  authorize_ntlm(soap, c)) != 0)
+		soap->fform = send_401;
+	return SOAP_OK;
+}
+
+static int conn_parsehdr(struct soap *soap, const char *key,
+			 const char *val)
+{
+	struct conn *c = soap->user;
+
+	if (!strcasecmp(key, "Authorization"))
+		snprintf(c->authz, sizeof(c->authz), "%s", val);
+	return c->parsehdr(soap, key, val);
+}
+
+/* gSOAP always offers Basic in a 401; NTLM's offer replaces it. */
+static int conn_posthdr(struct soap *soap, const char *key,
+			const char *val)
+{
+	struct conn *c = soap->user;
+
+	if (key && val && *c->www_auth &&
+	    !strcasecmp(key, "WWW-Authenticate"))
+		val = c->www_auth;
+	if (key && val && !strcasecmp(key, "Server"))
+		val = SRV_NAME;
+	return c->posthdr(soap, key, val);
+}
+
+static int conn_response(struct soap *soap, int status, ULONG64 count)
+{
+	struct conn *c = soap->user;
+
+	if (c->fault_keep_alive && status == SOAP_FAULT)
+		soap->keep_alive = c->fault_keep_alive;
+	c->fault_keep_alive = 0;
+	return c->response(soap, status, count);
+}
+
+/* GET /stats tells tests how many NTLM handshakes were completed. */
+static int conn_get(struct soap *soap)
+{
+	char body[64];
+
+	if (strcmp(soap->path, "/stats"))
+		return 404;
+	stats_text(body, sizeof(body), conn_handshakes());
+	conn_note(soap, "GET /stats", "ok");
+	soap->http_content = "text/plain; charset=utf-8";
+	if (soap_response(soap, SOAP_FILE) || soap_send(soap, body) ||
+	    soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+static void hook(struct soap *soap, struct conn *c)
+{
+	c->parse = soap->fparse;
+	c->parsehdr = soap->fparsehdr;
+	c->posthdr = soap->fposthdr;
+	c->response = soap->fresponse;
+	soap->user = c;
+	soap->fparse = conn_parse;
+	soap->fparsehdr = conn_parsehdr;
+	soap->fposthdr = conn_posthdr;
+	soap->fresponse = conn_response;
+	soap->fget = conn_get;
+	soap->fseterror = ops_invalid_request;
+}
+
+static void log_request(struct soap *soap, struct conn *c)
+{
+	const struct srv_user *u = c->request_user ? c->request_user :
+		c->user;
+
+	if (!c->op && !c->outcome)
+		return;
+	srv_log("%s user=%s op=%s outcome=%s", c->peer, users_label(u),
+		c->op ? c->op : "-", c->outcome ? c->outcome : "ok");
+	c->op = NULL;
+	c->outcome = NULL;
+}
+
+static void serve_loop(struct soap *soap, struct conn *c)
+{
+	soap->keep_alive = soap->max_keep_alive + 1;
+	do {
+		if (soap->keep_alive > 0 && soap->max_keep_alive > 0)
+			soap->keep_alive--;
+		if (soap_begin_serve(soap)) {
+			log_request(soap, c);
+			soap_destroy(soap);
+			soap_end(soap);
+			if (soap->error >= SOAP_STOP)
+				continue;
+			break;
+		}
+		if (soap_serve_request(soap) && soap->error &&
+		    soap->error < SOAP_STOP)
+			soap_send_fault(soap);
+		log_request(soap, c);
+		soap_destroy(soap);
+		soap_end(soap);
+	} while (soap->keep_alive && !srv_stopping);
+}
+
+/* Runs in the connection's thread; the TLS handshake is already done. */
+void conn_serve(struct soap *soap, const char *peer)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return;
+	c->peer = peer;
+	hook(soap, c);
+	serve_loop(soap, c);
+	soap->user = NULL;
+	OPENSSL_cleanse(c->authz, sizeof(c->authz));
+	free(c);
+}
