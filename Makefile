@@ -157,7 +157,8 @@ check-wire: $(B)/tests/wire
 check-zeep:
 	$(PYTHON) tests/zeep_wsdl.py
 
-check-integration: all $(B)/tests/transport
+check-integration: all $(B)/tests/transport $(B)/tests/lifecycle \
+	$(B)/tests/keepalive
 	PYTHON=$(PYTHON) B=$(B) bash tests/integration.sh
 
 check-style:

@@ -237,6 +237,10 @@ static void set_limits(umws_client *c, CURL *h)
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* NTLM authenticates a connection, which HTTP/2 does not have:
+	 * IIS refuses it there. SOAP gains nothing from HTTP/2 anyway. */
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
+			 (long)CURL_HTTP_VERSION_1_1);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, tp->errbuf);
 	tp->max_resp = c->opts.max_response_bytes;
 }

@@ -50,6 +50,46 @@ p2=$(wait_port "$tmp/s2.port") || exit 1
 
 run "$B/tests/transport" "$tmp/pki" "$p1" "$p2"
 
+# umws-server with TLS and NTLMv2, calls simulated twenty times faster
+export UMWS_TEST_PASSWORD=Secr3t-pass
+printf '%s\n' "EXAMPLE:alice:$UMWS_TEST_PASSWORD" \
+	"EXAMPLE:bob:bob-pass:disabled" >"$tmp/users"
+"$B/umws-server" --listen 127.0.0.1:0 --port-file "$tmp/um.port" \
+	--cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
+	--users "$tmp/users" --time-scale 0.05 --max-seconds 600 \
+	2>"$tmp/um.log" &
+pids+=($!)
+"$B/umws-server" --listen 127.0.0.1:0 --port-file "$tmp/wrong.port" \
+	--cert "$tmp/pki/wrong.pem" --key "$tmp/pki/wrong.key" \
+	--users "$tmp/users" --max-seconds 600 2>/dev/null &
+pids+=($!)
+um=$(wait_port "$tmp/um.port") || exit 1
+wrong=$(wait_port "$tmp/wrong.port") || exit 1
+url="https://localhost:$um/EWS/UM2007Legacy.asmx"
+
+handshakes() {
+	curl -s --cacert "$tmp/pki/ca.pem" "https://localhost:$um/stats" |
+		sed -n 's/^ntlm_handshakes //p'
+}
+
+run "$B/tests/lifecycle" "$url" "$tmp/pki/ca.pem" 'EXAMPLE\alice' \
+	alice@EXAMPLE
+
+# keep-alive: 100 operations on one client cost one NTLM handshake
+keepalive() {
+	local before after
+	before=$(handshakes)
+	"$B/tests/keepalive" "$url" "$tmp/pki/ca.pem" 'EXAMPLE\alice' 50 ||
+		return 1
+	after=$(handshakes)
+	echo "ntlm handshakes for 100 operations: $((after - before))"
+	[ "$((after - before))" -eq 1 ]
+}
+run keepalive
+
+run bash tests/cli.sh "$B/umws" "$url" "$tmp/pki/ca.pem" \
+	"https://127.0.0.1:$wrong/EWS/UM2007Legacy.asmx"
+
 if [ $failed -ne 0 ]; then
 	echo "integration: $failed suite(s) failed"
 	exit 1
