@@ -169,7 +169,7 @@ check: check-gen check-style check-unit check-wire check-zeep \
 	@echo "all checks passed"
 
 demo: all
-	@bash tests/demo.sh
+	@bash examples/demo.sh
 
 clean:
 	rm -rf $(B)

@@ -111,7 +111,8 @@ int umws__fail(umws_client *c, int code, const char *fmt, ...)
 	c->err.code = code;
 	c->err.message = c->err_buf[0] ? c->err_buf[0] : umws_strerror(code);
 	c->err.http_status = c->tp.status;
-	umws__log(c, UMWS_LOG_ERROR, "%s", c->err.message);
+	/* The caller gets the error itself; the log only tells the story. */
+	umws__log(c, UMWS_LOG_INFO, "failed: %s", c->err.message);
 	return code;
 }
 

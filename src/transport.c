@@ -1,6 +1,7 @@
 /* transport.c - gSOAP's I/O callbacks over libcurl (HTTP, TLS, NTLM) */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,11 +304,22 @@ static int map_curl_error(struct umws_transport *tp)
 	}
 }
 
+/* libcurl's messages start with a capital; ours do not, unless the
+ * first word is an acronym ("SSL certificate problem"). */
+static void lower_first(char *s)
+{
+	if (s[0] && s[1] && islower((unsigned char)s[1]))
+		s[0] = (char)tolower((unsigned char)s[0]);
+}
+
 static int transport_failed(umws_client *c, const char *action)
 {
 	struct umws_transport *tp = &c->tp;
-	const char *why = tp->errbuf[0] ? tp->errbuf :
-		curl_easy_strerror(tp->cres);
+	char why[CURL_ERROR_SIZE];
+
+	snprintf(why, sizeof(why), "%s", tp->errbuf[0] ? tp->errbuf :
+		 curl_easy_strerror(tp->cres));
+	lower_first(why);
 
 	tp->code = map_curl_error(tp);
 	if (tp->cres == CURLE_SEND_FAIL_REWIND)
