@@ -24,6 +24,10 @@ struct conn {
 	int (*posthdr)(struct soap *, const char *, const char *);
 	int (*response)(struct soap *, int, ULONG64);
 	int (*parsehdr)(struct soap *, const char *, const char *);
+	size_t (*recv)(struct soap *, char *, size_t);
+	int body_limited;
+	int body_marked;
+	ULONG64 body_left;	/* bytes of this request not yet read */
 	const char *peer;
 	const struct srv_user *user;	/* NTLM: bound to the connection */
 	const struct srv_user *request_user;
@@ -225,6 +229,51 @@ static int send_401(struct soap *soap)
 	return soap_send_empty_response(soap, 401);
 }
 
+/* gSOAP reads XML until it is complete, not until Content-Length, so
+ * a short body would hold the thread until the read timeout; reads are
+ * cut at the body's end instead. */
+static void limit_body(struct soap *soap, struct conn *c)
+{
+	ULONG64 buffered = soap->buflen - soap->bufidx;
+
+
+	if ((soap->imode & SOAP_IO) == SOAP_IO_CHUNK || !soap->length)
+		return;
+	c->body_limited = 1;
+	c->body_marked = 0;
+	c->body_left = soap->length > buffered ? soap->length - buffered : 0;
+}
+
+/* At the body's end the parser gets a closing tag that matches nothing,
+ * so a body cut short fails as unparsable (answered with a fault)
+ * rather than as a dropped connection (answered with nothing). */
+static size_t cut_mark(struct conn *c, char *buf, size_t len)
+{
+	static const char mark[] = "</umws-server-end-of-body>";
+
+	if (c->body_marked || len < sizeof(mark) - 1)
+		return 0;
+	c->body_marked = 1;
+	memcpy(buf, mark, sizeof(mark) - 1);
+	return sizeof(mark) - 1;
+}
+
+static size_t conn_recv(struct soap *soap, char *buf, size_t len)
+{
+	struct conn *c = soap->user;
+	size_t n;
+
+	if (!c->body_limited)
+		return c->recv(soap, buf, len);
+	if (c->body_left == 0)
+		return cut_mark(c, buf, len);
+	if (len > c->body_left)
+		len = (size_t)c->body_left;
+	n = c->recv(soap, buf, len);
+	c->body_left -= n;
+	return n;
+}
+
 static int conn_parse(struct soap *soap)
 {
 	struct conn *c = soap->user;
@@ -236,6 +285,7 @@ static int conn_parse(struct soap *soap)
 	err = c->parse(soap);
 	if (err || soap->status != SOAP_POST)
 		return err;
+	limit_body(soap, c);
 	if (cfg.auth == SRV_AUTH_NONE)
 		c->request_user = users_anonymous();
 	else if ((cfg.auth == SRV_AUTH_BASIC ? authorize_basic(soap, c) :
@@ -300,7 +350,9 @@ static void hook(struct soap *soap, struct conn *c)
 	c->parsehdr = soap->fparsehdr;
 	c->posthdr = soap->fposthdr;
 	c->response = soap->fresponse;
+	c->recv = soap->frecv;
 	soap->user = c;
+	soap->frecv = conn_recv;
 	soap->fparse = conn_parse;
 	soap->fparsehdr = conn_parsehdr;
 	soap->fposthdr = conn_posthdr;
@@ -322,13 +374,25 @@ static void log_request(struct soap *soap, struct conn *c)
 	c->outcome = NULL;
 }
 
+/* gSOAP stops quietly (error SOAP_POST) on XML that is no SOAP
+ * envelope; Exchange answers it as an invalid request. */
+static void not_soap(struct soap *soap, struct conn *c)
+{
+	if (soap->error != SOAP_POST || c->outcome)
+		return;
+	soap->error = SOAP_SYNTAX_ERROR;
+	soap_send_fault(soap);
+}
+
 static void serve_loop(struct soap *soap, struct conn *c)
 {
 	soap->keep_alive = soap->max_keep_alive + 1;
 	do {
 		if (soap->keep_alive > 0 && soap->max_keep_alive > 0)
 			soap->keep_alive--;
+		c->body_limited = 0;
 		if (soap_begin_serve(soap)) {
+			not_soap(soap, c);
 			log_request(soap, c);
 			soap_destroy(soap);
 			soap_end(soap);
