@@ -64,7 +64,7 @@ GEN_FILES := gen/um.h gen/soapStub.h gen/soapH.h gen/soapC.c \
 	gen/soapClient.c gen/soapServer.c gen/UMServiceSoap.nsmap
 
 .PHONY: all lib gen check check-gen check-style check-unit check-wire \
-	check-zeep check-integration clean demo
+	check-zeep check-integration check-peers check-asan check-valgrind clean demo
 all: lib $(CLI) $(if $(SERVER_SRC),$(SERVER))
 lib: $(LIB_A) $(B)/libumws.so
 
@@ -147,8 +147,13 @@ $(B)/tests/%: tests/%.c tests/*.h $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
 
-check-unit: $(B)/tests/unit
+check-unit: $(B)/tests/unit $(B)/tests/srv_ntlm
 	$(B)/tests/unit
+	$(B)/tests/srv_ntlm
+
+# Independent peers against umws-server: curl --ntlm, zeep + requests-ntlm
+check-peers: $(SERVER)
+	PYTHON=$(PYTHON) B=$(B) bash tests/srv_peers.sh
 
 check-wire: $(B)/tests/wire
 	$(PYTHON) tests/run_wire.py $(B)/tests/wire tests/fixtures/um \
@@ -164,8 +169,30 @@ check-integration: all $(B)/tests/transport $(B)/tests/lifecycle \
 check-style:
 	@bash tests/check_style.sh
 
+# The whole suite with AddressSanitizer and UBSan in the library, the
+# CLI, the server and the tests; any report fails the run.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+check-asan:
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) B=$(B)/asan CFLAGS="-O1 -g" SANFLAGS="$(ASAN_FLAGS)" \
+		check-unit check-wire check-integration
+
+VALGRIND ?= valgrind
+VG := $(VALGRIND) -q --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
+check-valgrind: $(B)/tests/unit $(B)/tests/srv_ntlm $(B)/tests/wire all \
+		$(B)/tests/transport \
+		$(B)/tests/lifecycle $(B)/tests/keepalive
+	$(VG) $(B)/tests/unit
+	$(VG) $(B)/tests/srv_ntlm
+	$(PYTHON) tests/run_wire.py "$(VG) $(B)/tests/wire" \
+		tests/fixtures/um $(B)/wire-out
+	RUN="$(VG)" TIME_SCALE=0.5 PYTHON=$(PYTHON) B=$(B) \
+		bash tests/integration.sh
+
 check: check-gen check-style check-unit check-wire check-zeep \
-	check-integration
+	check-integration check-peers
 	@echo "all checks passed"
 
 demo: all
@@ -173,3 +200,75 @@ demo: all
 
 clean:
 	rm -rf $(B)
+
+# ---- install, docs ---------------------------------------------------
+# GNU directory variables; DESTDIR stages a package (make install
+# DESTDIR=/tmp/pkg PREFIX=/usr).
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DOXYGEN ?= doxygen
+MAN1 := docs/man/umws.1 $(if $(SERVER_SRC),docs/man/umws-server.1)
+MAN3 := docs/man/umws.3
+PROGRAMS := $(CLI) $(if $(SERVER_SRC),$(SERVER))
+
+.PHONY: install uninstall docs check-symbols check-install check-docs \
+	check-man FORCE
+
+# Rewritten when PREFIX or the version changes, left alone otherwise.
+$(B)/umws.pc: umws.pc.in FORCE
+	@mkdir -p $(@D)
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		umws.pc.in >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+install: all $(B)/umws.pc
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	$(INSTALL) -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(LIB_SO) $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libumws.so
+	$(INSTALL) -m 644 src/umws.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 $(B)/umws.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+
+# Directories stay: they may hold other packages' files.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,umws umws-server) \
+		$(addprefix $(DESTDIR)$(LIBDIR)/,libumws.a libumws.so \
+			$(LIB_SONAME) $(notdir $(LIB_SO))) \
+		$(DESTDIR)$(INCLUDEDIR)/umws.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/umws.pc \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,umws.1 umws-server.1) \
+		$(DESTDIR)$(MANDIR)/man3/umws.3
+
+# The API reference from src/umws.h; any Doxygen warning fails it.
+docs:
+	@command -v $(DOXYGEN) >/dev/null || { echo "docs: $(DOXYGEN) not \
+		found; on Debian run apt-get install doxygen"; exit 1; }
+	@rm -rf $(B)/docs && mkdir -p $(B)/docs
+	UMWS_DOCS_OUT=$(B)/docs UMWS_VERSION=$(VERSION) $(DOXYGEN) \
+		docs/Doxyfile >$(B)/docs/doxygen.out 2>&1 || \
+		{ cat $(B)/docs/doxygen.out $(B)/docs/warnings.log; exit 1; }
+	@if [ -s $(B)/docs/warnings.log ]; then cat $(B)/docs/warnings.log; \
+		exit 1; fi
+	@echo "docs: $(B)/docs/html/index.html"
+
+check-docs: docs
+
+check-man:
+	@bash tests/man.sh $(MAN1) $(MAN3)
+
+check-symbols: lib $(CLI) $(B)/umws.pc
+	CC="$(CC)" B=$(B) bash tests/symbols.sh
+
+check-install: all
+	MAKE="$(MAKE)" B=$(B) bash tests/install.sh
+
+check: check-symbols check-install check-docs check-man

@@ -7,6 +7,8 @@ set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
+# RUN wraps every client program (make check-valgrind sets it)
+read -r -a RUN <<<"${RUN:-}"
 tmp=$(mktemp -d /tmp/umws-it.XXXXXX)
 pids=()
 failed=0
@@ -48,15 +50,17 @@ pids+=($!)
 p1=$(wait_port "$tmp/s1.port") || exit 1
 p2=$(wait_port "$tmp/s2.port") || exit 1
 
-run "$B/tests/transport" "$tmp/pki" "$p1" "$p2"
+run "${RUN[@]}" "$B/tests/transport" "$tmp/pki" "$p1" "$p2"
 
 # umws-server with TLS and NTLMv2, calls simulated twenty times faster
+# (slower under valgrind, where each CLI run takes a second)
 export UMWS_TEST_PASSWORD=Secr3t-pass
 printf '%s\n' "EXAMPLE:alice:$UMWS_TEST_PASSWORD" \
 	"EXAMPLE:bob:bob-pass:disabled" >"$tmp/users"
 "$B/umws-server" --listen 127.0.0.1:0 --port-file "$tmp/um.port" \
 	--cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
-	--users "$tmp/users" --time-scale 0.05 --max-seconds 600 \
+	--users "$tmp/users" --time-scale "${TIME_SCALE:-0.05}" \
+	--max-seconds 600 \
 	2>"$tmp/um.log" &
 pids+=($!)
 "$B/umws-server" --listen 127.0.0.1:0 --port-file "$tmp/wrong.port" \
@@ -72,14 +76,14 @@ handshakes() {
 		sed -n 's/^ntlm_handshakes //p'
 }
 
-run "$B/tests/lifecycle" "$url" "$tmp/pki/ca.pem" 'EXAMPLE\alice' \
+run "${RUN[@]}" "$B/tests/lifecycle" "$url" "$tmp/pki/ca.pem" 'EXAMPLE\alice' \
 	alice@EXAMPLE
 
 # keep-alive: 100 operations on one client cost one NTLM handshake
 keepalive() {
 	local before after
 	before=$(handshakes)
-	"$B/tests/keepalive" "$url" "$tmp/pki/ca.pem" 'EXAMPLE\alice' 50 ||
+	"${RUN[@]}" "$B/tests/keepalive" "$url" "$tmp/pki/ca.pem" 'EXAMPLE\alice' 50 ||
 		return 1
 	after=$(handshakes)
 	echo "ntlm handshakes for 100 operations: $((after - before))"
@@ -87,8 +91,27 @@ keepalive() {
 }
 run keepalive
 
-run bash tests/cli.sh "$B/umws" "$url" "$tmp/pki/ca.pem" \
+cli=$B/umws
+if [ ${#RUN[@]} -gt 0 ]; then
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "${RUN[*]}" "$PWD/$B/umws" \
+		>"$tmp/umws"
+	chmod +x "$tmp/umws"
+	cli=$tmp/umws
+fi
+run bash tests/cli.sh "$cli" "$url" "$tmp/pki/ca.pem" \
 	"https://127.0.0.1:$wrong/EWS/UM2007Legacy.asmx"
+
+# The servers stop cleanly on SIGTERM; a sanitizer build reports there.
+for p in "${pids[@]}"; do
+	kill "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+done
+pids=()
+if grep -Eq 'Sanitizer|runtime error' "$tmp/um.log"; then
+	echo "FAILED: umws-server reported memory errors:"
+	grep -E -A20 'Sanitizer|runtime error' "$tmp/um.log" | head -60
+	failed=$((failed + 1))
+fi
 
 if [ $failed -ne 0 ]; then
 	echo "integration: $failed suite(s) failed"

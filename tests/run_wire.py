@@ -23,7 +23,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     for f in os.listdir(out):
         os.remove(os.path.join(out, f))
-    if subprocess.call([prog, fixtures, out]) != 0:
+    if subprocess.call(prog.split() + [fixtures, out]) != 0:
         return 1
     failed = 0
     wanted = sorted(f for f in os.listdir(fixtures)
