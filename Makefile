@@ -217,13 +217,15 @@ PROGRAMS := $(CLI) $(if $(SERVER_SRC),$(SERVER))
 .PHONY: install uninstall docs check-symbols check-install check-docs \
 	check-man FORCE
 
-# Rewritten when PREFIX or the version changes, left alone otherwise.
+# Rewritten when PREFIX or the version changes, left alone otherwise;
+# the temporary file is per process, as check-install's make install
+# may run beside check-symbols under -j.
 $(B)/umws.pc: umws.pc.in FORCE
 	@mkdir -p $(@D)
 	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		umws.pc.in >$@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+		umws.pc.in >$@.$$$$ && \
+	if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
 
 install: all $(B)/umws.pc
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
