@@ -15,13 +15,14 @@ B ?= build
 VERSION := $(shell sed -n 's/^\#define UMWS_VERSION "\(.*\)"/\1/p' src/umws.h)
 SOMAJOR := $(shell sed -n 's/^\#define UMWS_VERSION_MAJOR //p' src/umws.h)
 
-DEPS := gsoap gsoapssl libcurl openssl
+DEPS := gsoap gsoapssl libcurl openssl libxml-2.0
 MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(d) \
 	&& echo y),,$(d))))
 ifneq ($(MISSING),)
 ifeq ($(filter gen check-style clean,$(MAKECMDGOALS)),)
 $(error missing libraries: $(MISSING); on Debian run \
-	apt-get install libgsoap-dev gsoap libcurl4-openssl-dev libssl-dev)
+	apt-get install libgsoap-dev gsoap libcurl4-openssl-dev libssl-dev \
+	libxml2-dev)
 endif
 endif
 
@@ -33,6 +34,8 @@ GSOAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags gsoap 2>/dev/null)
 GSOAPSSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags gsoapssl 2>/dev/null)
 CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
+XML_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
+XML_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
 GSOAP_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir gsoap 2>/dev/null)
 # gSOAP is linked in statically and hidden, so the shared library exports
 # nothing but umws_* and does not clash with a program's own gSOAP.
@@ -41,7 +44,8 @@ SERVER_LIBS := $(shell $(PKG_CONFIG) --libs gsoapssl openssl 2>/dev/null) \
 	-lz -lm -lpthread
 LDFLAGS ?=
 
-LIB_CFLAGS := $(BASE_CFLAGS) $(GSOAP_CFLAGS) $(CURL_CFLAGS) -Igen -Isrc \
+LIB_CFLAGS := $(BASE_CFLAGS) $(GSOAP_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) \
+	-Igen -Isrc \
 	-DUMWS_BUILDING -fvisibility=hidden
 GEN_CLIENT := gen/soapC.c gen/soapClient.c
 LIB_SRC := $(wildcard src/*.c)
@@ -49,7 +53,7 @@ LIB_OBJ := $(patsubst %.c,$(B)/lib/%.o,$(GEN_CLIENT) $(LIB_SRC))
 LIB_A := $(B)/libumws.a
 LIB_SO := $(B)/libumws.so.$(VERSION)
 LIB_SONAME := libumws.so.$(SOMAJOR)
-LIB_LIBS := $(CURL_LIBS) -lm -lpthread
+LIB_LIBS := $(CURL_LIBS) $(XML_LIBS) -lm -lpthread
 
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI := $(B)/umws
@@ -168,6 +172,18 @@ check-integration: all $(B)/tests/transport $(B)/tests/lifecycle \
 
 check-style:
 	@bash tests/check_style.sh
+
+# ---- benchmarks ------------------------------------------------------
+# make bench: umws against plain libcurl, reconnecting clients, zeep and
+# itself on more threads (bench/run.py). Timings only; never in check.
+.PHONY: bench
+BENCH_PROGS := $(addprefix $(B)/bench/,umws_bench curl_limit ipc)
+$(B)/bench/%: bench/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+
+bench: all $(BENCH_PROGS)
+	PYTHON=$(PYTHON) B=$(B) VALGRIND=$(VALGRIND) $(PYTHON) bench/run.py
 
 # The whole suite with AddressSanitizer and UBSan in the library, the
 # CLI, the server and the tests; any report fails the run.

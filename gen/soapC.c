@@ -2244,6 +2244,7 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_default_SOAP_ENV__Detail(struct soap *soap, stru
 {
 	(void)soap; (void)a; /* appease -Wall -Werror */
 	soap_default_string(soap, &a->ExceptionType);
+	soap_default_string(soap, &a->um__ExceptionType);
 	soap_default_string(soap, &a->umerr__ResponseCode);
 	soap_default_string(soap, &a->umerr__Message);
 	soap_default_string(soap, &a->__any);
@@ -2256,6 +2257,7 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_SOAP_ENV__Detail(struct soap *soap, co
 	(void)soap; (void)a; /* appease -Wall -Werror */
 #ifndef WITH_NOIDREF
 	soap_serialize_string(soap, (char*const*)&a->ExceptionType);
+	soap_serialize_string(soap, (char*const*)&a->um__ExceptionType);
 	soap_serialize_string(soap, (char*const*)&a->umerr__ResponseCode);
 	soap_serialize_string(soap, (char*const*)&a->umerr__Message);
 	soap_serialize_string(soap, (char*const*)&a->__any);
@@ -2269,6 +2271,8 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_out_SOAP_ENV__Detail(struct soap *soap, const cha
 	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_SOAP_ENV__Detail), type))
 		return soap->error;
 	if (soap_out_string(soap, "ExceptionType", -1, (char*const*)&a->ExceptionType, ""))
+		return soap->error;
+	if (soap_out_string(soap, "um:ExceptionType", -1, (char*const*)&a->um__ExceptionType, ""))
 		return soap->error;
 	if (soap_out_string(soap, "umerr:ResponseCode", -1, (char*const*)&a->umerr__ResponseCode, ""))
 		return soap->error;
@@ -2284,6 +2288,7 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_out_SOAP_ENV__Detail(struct soap *soap, const cha
 SOAP_FMAC3 struct SOAP_ENV__Detail * SOAP_FMAC4 soap_in_SOAP_ENV__Detail(struct soap *soap, const char *tag, struct SOAP_ENV__Detail *a, const char *type)
 {
 	size_t soap_flag_ExceptionType = 1;
+	size_t soap_flag_um__ExceptionType = 1;
 	size_t soap_flag_umerr__ResponseCode = 1;
 	size_t soap_flag_umerr__Message = 1;
 	size_t soap_flag___any = 1;
@@ -2302,6 +2307,12 @@ SOAP_FMAC3 struct SOAP_ENV__Detail * SOAP_FMAC4 soap_in_SOAP_ENV__Detail(struct 
 			if (soap_flag_ExceptionType && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
 			{	if (soap_in_string(soap, "ExceptionType", (char**)&a->ExceptionType, "xsd:string"))
 				{	soap_flag_ExceptionType--;
+					continue;
+				}
+			}
+			if (soap_flag_um__ExceptionType && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_string(soap, "um:ExceptionType", (char**)&a->um__ExceptionType, "xsd:string"))
+				{	soap_flag_um__ExceptionType--;
 					continue;
 				}
 			}

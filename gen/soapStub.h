@@ -358,6 +358,8 @@ struct _um__ResetPINResponse {
 struct SOAP_ENV__Detail {
         /** Optional element 'ExceptionType' of XML schema type 'xsd:string' */
         char *ExceptionType;
+        /** Optional element 'um:ExceptionType' of XML schema type 'xsd:string' */
+        char *um__ExceptionType;
         /** Optional element 'umerr:ResponseCode' of XML schema type 'xsd:string' */
         char *umerr__ResponseCode;
         /** Optional element 'umerr:Message' of XML schema type 'xsd:string' */

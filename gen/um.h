@@ -420,7 +420,7 @@ struct _um__ResetPINResponse
 \******************************************************************************/
 
 //gsoap umerr schema namespace: http://schemas.microsoft.com/exchange/services/2006/errors
-struct SOAP_ENV__Detail{	char *ExceptionType;	char *umerr__ResponseCode;	char *umerr__Message;	char *__any;	int __type;	void *fault;};
+struct SOAP_ENV__Detail{	char *ExceptionType;	char *um__ExceptionType;	char *umerr__ResponseCode;	char *umerr__Message;	char *__any;	int __type;	void *fault;};
 
 /******************************************************************************\
  *                                                                            *

@@ -1,6 +1,7 @@
 /* client.c - the client handle: options, error record and logging */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,15 @@ static const umws_error null_client_error = {
 
 UMWS_EXTERN int umws_global_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ?
-	       UMWS_OK : UMWS_EINTERNAL;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return UMWS_EINTERNAL;
+	umws__xml_init();
+	return UMWS_OK;
 }
 
 UMWS_EXTERN void umws_global_cleanup(void)
 {
+	umws__xml_cleanup();
 	curl_global_cleanup();
 }
 
@@ -62,6 +66,25 @@ char *umws__strdup(const char *s)
 }
 
 /* ---- error record and logging ------------------------------------ */
+
+/*
+ * Messages from libcurl, libxml2 and gSOAP start with a capital and may
+ * span lines; ours are one lower-case line. An acronym keeps its case
+ * ("SSL certificate problem").
+ */
+void umws__tidy_message(char *s)
+{
+	size_t n;
+
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	if (s[0] && s[1] && islower((unsigned char)s[1]))
+		s[0] = (char)tolower((unsigned char)s[0]);
+}
 
 void umws__clear_error(umws_client *c)
 {
@@ -106,6 +129,9 @@ int umws__fail(umws_client *c, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
 	free(c->err_buf[0]);
 	c->err_buf[0] = strdup(msg);
 	c->err.code = code;

@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,8 @@ static const char *detail_type(const struct SOAP_ENV__Detail *d)
 		return NULL;
 	if (d->ExceptionType && *d->ExceptionType)
 		return d->ExceptionType;
+	if (d->um__ExceptionType && *d->um__ExceptionType)
+		return d->um__ExceptionType;
 	return d->umerr__ResponseCode;
 }
 
@@ -152,6 +155,7 @@ static int record_fault(umws_client *c, const char *op)
 int umws__classify(umws_client *c, const char *op)
 {
 	struct soap *soap = c->soap;
+	char why[256];
 
 	if (c->err.code != UMWS_OK)
 		return c->err.code;
@@ -164,7 +168,9 @@ int umws__classify(umws_client *c, const char *op)
 				  "fault");
 	if (c->tp.resp_len == 0)
 		return umws__fail(c, UMWS_EPROTO, "%s: empty response", op);
+	snprintf(why, sizeof(why), "%s", *soap_faultstring(soap) ?
+		 *soap_faultstring(soap) : "not a soap envelope");
+	umws__tidy_message(why);
 	return umws__fail(c, UMWS_EPROTO, "%s: malformed response: %s", op,
-			  *soap_faultstring(soap) ? *soap_faultstring(soap) :
-			  "not a soap envelope");
+			  why);
 }

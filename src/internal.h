@@ -107,6 +107,7 @@ void umws__clear_error(umws_client *c);
 void umws__log(const umws_client *c, umws_log_level level,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 char *umws__strdup(const char *s);
+void umws__tidy_message(char *s);
 int umws__check_text(umws_client *c, const char *what, const char *s,
 		     size_t max);
 
@@ -120,6 +121,11 @@ int umws__transport_retry_ok(const umws_client *c);
 int umws__classify(umws_client *c, const char *op);
 umws_fault_kind umws__fault_kind_of(const char *exception_type);
 const char *umws__local_name(const char *qname);
+
+/* wellformed.c */
+int umws__xml_check(const char *buf, size_t len, char *why, size_t whylen);
+void umws__xml_init(void);
+void umws__xml_cleanup(void);
 
 /* values.c */
 umws_event_cause umws__cause_from_text(const char *text);

@@ -179,7 +179,7 @@ static int take_call_info(umws_client *c, umws_call_info *out,
 {
 	if (!info || !info->CallState)
 		return umws__fail(c, UMWS_EPROTO, "GetCallInfo: the response "
-				  "has no CallState");
+				  "has no call state");
 	if (umws__trim_copy(out->state_text, sizeof(out->state_text),
 			    info->CallState) ||
 	    umws__trim_copy(out->cause_text, sizeof(out->cause_text),
@@ -187,6 +187,9 @@ static int take_call_info(umws_client *c, umws_call_info *out,
 		return umws__fail(c, UMWS_EPROTO, "GetCallInfo: a state or "
 				  "cause is longer than %d bytes",
 				  UMWS_TEXT_MAX - 1);
+	if (!out->state_text[0])
+		return umws__fail(c, UMWS_EPROTO, "GetCallInfo: the call "
+				  "state is empty");
 	out->state = state_from_text(out->state_text);
 	out->cause = umws__cause_from_text(out->cause_text);
 	return UMWS_OK;

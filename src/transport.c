@@ -1,7 +1,6 @@
 /* transport.c - gSOAP's I/O callbacks over libcurl (HTTP, TLS, NTLM) */
 #include "internal.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,14 +303,6 @@ static int map_curl_error(struct umws_transport *tp)
 	}
 }
 
-/* libcurl's messages start with a capital; ours do not, unless the
- * first word is an acronym ("SSL certificate problem"). */
-static void lower_first(char *s)
-{
-	if (s[0] && s[1] && islower((unsigned char)s[1]))
-		s[0] = (char)tolower((unsigned char)s[0]);
-}
-
 static int transport_failed(umws_client *c, const char *action)
 {
 	struct umws_transport *tp = &c->tp;
@@ -319,7 +310,7 @@ static int transport_failed(umws_client *c, const char *action)
 
 	snprintf(why, sizeof(why), "%s", tp->errbuf[0] ? tp->errbuf :
 		 curl_easy_strerror(tp->cres));
-	lower_first(why);
+	umws__tidy_message(why);
 
 	tp->code = map_curl_error(tp);
 	if (tp->cres == CURLE_SEND_FAIL_REWIND)
@@ -409,6 +400,14 @@ static int exchange_hook(umws_client *c, const char *action)
 	return UMWS_OK;
 }
 
+/* The operation's name: the SOAPAction after its last slash. */
+static const char *action_name(const char *action)
+{
+	const char *slash = strrchr(action, '/');
+
+	return slash ? slash + 1 : action;
+}
+
 static const char *status_hint(long status)
 {
 	if (status >= 300 && status < 400)
@@ -435,6 +434,25 @@ static int check_status(umws_client *c)
 				  tp->status, status_hint(tp->status), loc);
 	return umws__fail(c, tp->code, "http %ld: %s", tp->status,
 			  status_hint(tp->status));
+}
+
+/* A 200 must carry XML; a 500 that is not XML is an error page. */
+static int check_body(umws_client *c)
+{
+	struct umws_transport *tp = &c->tp;
+	char why[256];
+
+	if (tp->resp_len == 0 ||
+	    umws__xml_check(tp->resp, tp->resp_len, why, sizeof(why)) == 0)
+		return UMWS_OK;
+	if (tp->status == 500) {
+		tp->code = UMWS_EHTTP;
+		return umws__fail(c, tp->code, "http 500 without a soap "
+				  "fault: the body is not xml");
+	}
+	tp->code = UMWS_EPROTO;
+	return umws__fail(c, tp->code, "%s: malformed response: %s",
+			  action_name(tp->action), why);
 }
 
 /* ---- gSOAP callbacks --------------------------------------------- */
@@ -481,6 +499,8 @@ static int cb_exchange(struct soap *soap)
 	rc = c->tp.exchange ? exchange_hook(c, action) : perform(c, action);
 	if (rc == UMWS_OK)
 		rc = check_status(c);
+	if (rc == UMWS_OK)
+		rc = check_body(c);
 	if (rc != UMWS_OK)
 		return soap->error = SOAP_TCP_ERROR;
 	umws__log(c, UMWS_LOG_TRACE, "response: %.*s", (int)c->tp.resp_len,
