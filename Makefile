@@ -167,7 +167,7 @@ check-zeep:
 	$(PYTHON) tests/zeep_wsdl.py
 
 check-integration: all $(B)/tests/transport $(B)/tests/lifecycle \
-	$(B)/tests/keepalive
+	$(B)/tests/keepalive $(B)/tests/hostile
 	PYTHON=$(PYTHON) B=$(B) bash tests/integration.sh
 
 check-style:
@@ -199,7 +199,7 @@ VG := $(VALGRIND) -q --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
 check-valgrind: $(B)/tests/unit $(B)/tests/srv_ntlm $(B)/tests/wire all \
 		$(B)/tests/transport \
-		$(B)/tests/lifecycle $(B)/tests/keepalive
+		$(B)/tests/lifecycle $(B)/tests/keepalive $(B)/tests/hostile
 	$(VG) $(B)/tests/unit
 	$(VG) $(B)/tests/srv_ntlm
 	$(PYTHON) tests/run_wire.py "$(VG) $(B)/tests/wire" \

@@ -142,6 +142,53 @@ int umws__fail(umws_client *c, int code, const char *fmt, ...)
 	return code;
 }
 
+/* Length of the UTF-8 sequence at s, or 0 when it is not one: overlong
+ * forms, surrogates and code points past U+10FFFF are refused. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned int cp, n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * A caller's string goes into XML: it must be UTF-8 without the control
+ * characters XML 1.0 cannot carry, or the server would get a malformed
+ * request. gSOAP escapes <, & and the like itself.
+ */
+static int xml_text_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_seq(p);
+
+		if (!n || (*p < 0x20 && *p != '\t' && *p != '\n' &&
+			   *p != '\r'))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
 /* Validates a caller's string argument before it goes on the wire. */
 int umws__check_text(umws_client *c, const char *what, const char *s,
 		     size_t max)
@@ -154,6 +201,9 @@ int umws__check_text(umws_client *c, const char *what, const char *s,
 	if (len > max)
 		return umws__fail(c, UMWS_EINVAL, "%s is longer than %zu "
 				  "bytes", what, max);
+	if (!xml_text_ok(s))
+		return umws__fail(c, UMWS_EINVAL, "%s is not valid utf-8 "
+				  "text (or holds control characters)", what);
 	return UMWS_OK;
 }
 

@@ -351,10 +351,22 @@ static struct curl_slist *soap_headers(const char *action)
 	return l;
 }
 
+static void transfer(struct umws_transport *tp)
+{
+	long conns = 0;
+
+	tp->errbuf[0] = '\0';
+	tp->resp_len = 0;
+	tp->cres = curl_easy_perform(tp->curl);
+	curl_easy_getinfo(tp->curl, CURLINFO_RESPONSE_CODE, &tp->status);
+	curl_easy_getinfo(tp->curl, CURLINFO_NUM_CONNECTS, &conns);
+	tp->new_connects = conns;
+	tp->connects += conns;
+}
+
 static int perform(umws_client *c, const char *action)
 {
 	struct umws_transport *tp = &c->tp;
-	long conns = 0;
 
 	curl_slist_free_all(tp->headers);
 	tp->headers = soap_headers(action);
@@ -363,12 +375,13 @@ static int perform(umws_client *c, const char *action)
 	curl_easy_setopt(tp->curl, CURLOPT_HTTPHEADER, tp->headers);
 	curl_easy_setopt(tp->curl, CURLOPT_POSTFIELDSIZE_LARGE,
 			 (curl_off_t)tp->req_len);
-	tp->errbuf[0] = '\0';
-	tp->cres = curl_easy_perform(tp->curl);
-	curl_easy_getinfo(tp->curl, CURLINFO_RESPONSE_CODE, &tp->status);
-	curl_easy_getinfo(tp->curl, CURLINFO_NUM_CONNECTS, &conns);
-	tp->new_connects = conns;
-	tp->connects += conns;
+	/* A body given whole leaves with the headers, in one TLS record
+	 * and one send instead of two. libcurl may then resend it on a
+	 * dead kept-alive connection without asking, so only read-only
+	 * operations do it; the others keep the refusing read callback. */
+	curl_easy_setopt(tp->curl, CURLOPT_POSTFIELDS,
+			 tp->resend_ok ? tp->req : NULL);
+	transfer(tp);
 	if (tp->cres != CURLE_OK)
 		return transport_failed(c, action);
 	return UMWS_OK;

@@ -47,10 +47,25 @@ pids+=($!)
 	--cert "$tmp/pki/wrong.pem" --key "$tmp/pki/wrong.key" \
 	--seconds 300 &
 pids+=($!)
+# servers with an expired, a self-signed certificate, and TLS 1.1 at most
+tls_server() {
+	"$PYTHON" -W ignore tests/scripted_server.py --port-file "$tmp/$1.port" \
+		--seconds 300 "${@:2}" &
+	pids+=($!)
+}
+tls_server expired --cert "$tmp/pki/expired.pem" --key "$tmp/pki/expired.key"
+tls_server selfsigned --cert "$tmp/pki/selfsigned.pem" \
+	--key "$tmp/pki/selfsigned.key"
+tls_server oldtls --cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
+	--max-tls 1.1
 p1=$(wait_port "$tmp/s1.port") || exit 1
 p2=$(wait_port "$tmp/s2.port") || exit 1
 
 run "${RUN[@]}" "$B/tests/transport" "$tmp/pki" "$p1" "$p2"
+run env PORT="$p1" EXPIRED_PORT="$(wait_port "$tmp/expired.port")" \
+	SELFSIGNED_PORT="$(wait_port "$tmp/selfsigned.port")" \
+	OLDTLS_PORT="$(wait_port "$tmp/oldtls.port")" \
+	"${RUN[@]}" "$B/tests/hostile" "$tmp/pki"
 
 # umws-server with TLS and NTLMv2, calls simulated twenty times faster
 # (slower under valgrind, where each CLI run takes a second)

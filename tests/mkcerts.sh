@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes throwaway test PKI in DIR: a CA, a server certificate for
 # localhost and 127.0.0.1 signed by it, one for another name, a second
-# unrelated CA, and the server key's public-key pin. Nothing here is ever trusted elsewhere.
+# unrelated CA, an expired and a self-signed certificate, and the server
+# key's public-key pin. Nothing here is ever trusted elsewhere.
 #
 # usage: mkcerts.sh DIR
 set -eu
@@ -26,6 +27,26 @@ quiet openssl req -newkey rsa:2048 -nodes -subj "/CN=wrong.example" \
 echo "subjectAltName=DNS:wrong.example" > wrong.ext
 quiet openssl x509 -req -in wrong.csr -CA ca.pem -CAkey ca.key \
 	-CAcreateserial -days 2 -extfile wrong.ext -out wrong.pem
+# signed by the right CA but expired long ago; openssl x509 cannot set
+# past dates, openssl ca can
+mkdir -p db
+: > db/index.txt
+echo 1000 > db/serial
+printf '%s\n' '[ca]' 'default_ca = test' '[test]' 'database = db/index.txt' \
+	'serial = db/serial' 'new_certs_dir = db' 'default_md = sha256' \
+	'policy = any' 'copy_extensions = copy' '[any]' \
+	'commonName = supplied' > ca.cnf
+quiet openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	-keyout expired.key -out expired.csr
+quiet openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key \
+	-startdate 20200101000000Z -enddate 20200201000000Z \
+	-in expired.csr -out expired.pem
+# right name, but signed by itself
+quiet openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+	-subj "/CN=localhost" \
+	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	-keyout selfsigned.key -out selfsigned.pem
 # libcurl's pin form: sha256// and the base64 SHA-256 of the public key
 pin=$(openssl pkey -in server.key -pubout -outform DER 2>/dev/null |
 	openssl dgst -sha256 -binary | openssl base64 -A)

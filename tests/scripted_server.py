@@ -7,11 +7,15 @@ usage: scripted_server.py --port-file F [--cert F --key F] [--seconds N]
 """
 import argparse
 import base64
+import collections
 import gzip
 import http.server
+import json
 import os
+import socket
 import socketserver
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -19,7 +23,20 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(TOP, "tests", "fixtures", "um")
 NS = "http://schemas.microsoft.com/exchange/services/2006/messages/"
-STATS = {"connections": 0}
+HOSTILE = os.path.join(TOP, "tests", "hostile")
+STATS = collections.Counter()
+LOCK = threading.Lock()
+# A syntactically valid NTLM CHALLENGE (type 2) with target info: enough
+# for a client to answer with its AUTHENTICATE, which is never checked.
+CHALLENGE = ("TlRMTVNTUAACAAAADgAOADgAAAAFgomiZn6EG5ZoXNsAAAAAAAAAAEgASABG"
+             "AAAACgB8TwAAAA9FAFgAQQBNAFAATABFAAIADgBFAFgAQQBNAFAATABFAAEA"
+             "BABWAE0ABAASAGwAbwBjAGEAbABoAG8AcwB0AAMABAB2AG0ABwAIAP+xNFxB"
+             "g90BAAAAAA==")
+
+
+def count(key):
+    with LOCK:
+        STATS[key] += 1
 
 
 def fixture_for(action):
@@ -35,7 +52,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def setup(self):
-        STATS["connections"] += 1
+        count("connections")
+        self.requests_here = 0
+        self.authed = False
+        self.rechallenged = False
         super().setup()
 
     def log_message(self, fmt, *args):
@@ -53,15 +73,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path == "/stats":
-            body = ("connections %d\n" % STATS["connections"]).encode()
-            self.send(200, body, "text/plain")
+            with LOCK:
+                body = json.dumps(STATS).encode()
+            self.send(200, body, "application/json")
         else:
             self.send(404, b"not found", "text/plain")
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
-        mode = self.path.strip("/").split("/")[0]
+        parts = self.path.strip("/").split("/")
+        mode = parts[0]
+        self.arg = parts[1] if len(parts) > 1 else ""
+        self.action = self.headers.get("SOAPAction", "").strip('"')
+        self.action = self.action.rsplit("/", 1)[-1]
+        self.requests_here += 1
+        count("%s:%s" % (mode, self.action))
         body = fixture_for(self.headers.get("SOAPAction", ""))
         handler = getattr(self, "mode_" + mode, None)
         if self.headers.get("Expect"):
@@ -106,6 +133,154 @@ class Handler(http.server.BaseHTTPRequestHandler):
         time.sleep(5)
         self.send(200, body)
 
+    def mode_body(self, body):
+        name = os.path.basename(self.arg)
+        with open(os.path.join(HOSTILE, name + ".xml"), "rb") as f:
+            data = f.read()
+        self.send(500 if name.startswith("fault") else 200, data)
+
+    def mode_deep(self, body):
+        depth = int(self.arg or "100000")
+        inner = b"<a>" * depth + b"</a>" * depth
+        self.send(200, body.replace(b"<CallState>", inner + b"<CallState>"))
+
+    def mode_hugetext(self, body):
+        size = int(self.arg or "5000000")
+        self.send(200, body.replace(b"Alerted", b"A" * size))
+
+    def mode_chunked(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for i in range(0, len(body), 7):
+            piece = body[i:i + 7]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.wfile.write(b"0\r\n\r\n")
+
+    def mode_longcl(self, body):
+        # promises more than it sends, then hangs up
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body) + 500))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def mode_shortcl(self, body):
+        # promises less than it sends: the XML is cut where it says
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body) // 2))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def mode_drip(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for b in body[:20]:
+            self.wfile.write(bytes([b]))
+            self.wfile.flush()
+            time.sleep(1)
+        self.close_connection = True
+
+    def mode_hang(self, body):
+        time.sleep(30)
+        self.close_connection = True
+
+    def reset(self):
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def mode_reset(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:len(body) // 2])
+        self.wfile.flush()
+        self.reset()
+
+    def mode_dropfirst(self, body):
+        # on a kept-alive connection, the first request of each action
+        # is read and then the connection dies without an answer
+        key = "dropped:" + self.action
+        with LOCK:
+            first = STATS[key] == 0 and self.requests_here > 1
+            if first:
+                STATS[key] += 1
+        if first:
+            self.reset()
+            return
+        self.send(200, body)
+
+    def ntlm_challenge(self, close=False):
+        extra = [("WWW-Authenticate", "NTLM " + CHALLENGE)]
+        if close:
+            extra.append(("Connection", "close"))
+            self.close_connection = True
+        self.send(401, b"", "text/plain", extra)
+
+    def auth_stage(self):
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("NTLM "):
+            return 0
+        return base64.b64decode(auth[5:])[8]
+
+    def mode_ntlmdeny(self, body):
+        # challenges, then refuses every AUTHENTICATE: a wrong password
+        stage = self.auth_stage()
+        if stage == 1:
+            self.ntlm_challenge()
+        else:
+            count("ntlmdeny:refused")
+            self.send(401, b"", "text/plain",
+                      [("WWW-Authenticate", "NTLM")])
+
+    def mode_ntlmclose(self, body):
+        # the challenge comes with Connection: close, so the handshake
+        # can never finish on one connection
+        if self.auth_stage() == 0:
+            self.send(401, b"", "text/plain",
+                      [("WWW-Authenticate", "NTLM"), ("Connection",
+                                                      "close")])
+            self.close_connection = True
+        else:
+            self.ntlm_challenge(close=True)
+
+    def mode_bare401(self, body):
+        # an unresolvable mailbox: 401, no challenge, connection closed
+        self.send(401, b"", "text/plain", [("Connection", "close")])
+        self.close_connection = True
+
+    def mode_rechallenge(self, body):
+        # a live, authenticated connection is challenged again once
+        stage = self.auth_stage()
+        if stage == 1:
+            self.ntlm_challenge()
+        elif stage == 3:
+            self.authed = True
+            count("rechallenge:run:" + self.action)
+            self.send(200, body)
+        elif not self.authed:
+            self.send(401, b"", "text/plain",
+                      [("WWW-Authenticate", "NTLM")])
+        elif self.requests_here > 3 and not self.rechallenged:
+            self.rechallenged = True
+            self.authed = False
+            extra = [("WWW-Authenticate", "NTLM")]
+            if self.arg == "close":
+                extra.append(("Connection", "close"))
+                self.close_connection = True
+            self.send(401, b"", "text/plain", extra)
+        else:
+            count("rechallenge:run:" + self.action)
+            self.send(200, body)
+
     def mode_basic(self, body):
         want = "Basic " + base64.b64encode(b"EXAMPLE\\alice:s3cret").decode()
         if self.headers.get("Authorization") != want:
@@ -130,11 +305,17 @@ def main():
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--max-tls", choices=["1.1"],
+                    help="offer nothing newer than this TLS version")
     a = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     if a.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        if a.max_tls:
+            ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
         ctx.load_cert_chain(a.cert, a.key)
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     tmp = a.port_file + ".tmp"

@@ -233,6 +233,26 @@ static void null_and_empty_arguments_are_refused(void)
 	umws_client_free(c);
 }
 
+static void non_utf8_and_control_characters_are_refused(void)
+{
+	umws_client *c = fake_client(0);
+	char *id = NULL;
+
+	fake_reset();
+	T_INT(umws_play_on_phone(&id, c, "e", "42\xff\xfe"), UMWS_EINVAL);
+	T_INT(umws_play_on_phone(&id, c, "e", "42\xc0\xaf"), UMWS_EINVAL);
+	T_INT(umws_play_on_phone(&id, c, "e", "\xed\xa0\x80"), UMWS_EINVAL);
+	T_INT(umws_play_on_phone(&id, c, "e\x01", "4200"), UMWS_EINVAL);
+	T_INT(umws_play_on_phone(&id, c, "e", "42\x1b[2J"), UMWS_EINVAL);
+	T_TRUE(strstr(umws_client_error(c)->message, "utf-8") != NULL);
+	T_INT(fake.play_calls, 0);
+	T_INT(umws_play_on_phone(&id, c, "e", "+49 \xe2\x80\x8e" "4200"),
+	      UMWS_OK);
+	T_INT(fake.play_calls, 1);
+	umws_free(id);
+	umws_client_free(c);
+}
+
 static void over_long_call_id_is_refused_before_sending(void)
 {
 	umws_client *c = fake_client(0);
@@ -570,6 +590,7 @@ int main(void)
 	umws_global_init();
 	T_RUN(options_refuse_what_they_must);
 	T_RUN(null_and_empty_arguments_are_refused);
+	T_RUN(non_utf8_and_control_characters_are_refused);
 	T_RUN(over_long_call_id_is_refused_before_sending);
 	T_RUN(unknown_values_keep_their_text);
 	T_RUN(over_long_state_text_is_an_error_not_a_truncation);

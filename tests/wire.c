@@ -189,6 +189,30 @@ static void test_setters(void)
 	umws_client_free(c);
 }
 
+/* Markup in a caller's string is escaped by gSOAP, never injected. */
+static void test_markup_is_escaped(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "escaped",
+				    "PlayOnPhone.response.xml", 200);
+	char path[1024], why[128], *req, *id = NULL;
+	size_t len = 0;
+
+	T_INT(umws_play_on_phone(&id, c, "A</entryId><x>",
+				 "<script>&\"'</script>"), UMWS_OK);
+	snprintf(path, sizeof(path), "%s/escaped.request.xml", outdir);
+	req = t_read_file(path, &len);
+	T_TRUE(req != NULL);
+	T_TRUE(req && umws__xml_check(req, len, why, sizeof(why)) == 0);
+	T_TRUE(req && strstr(req, "&lt;script&gt;&amp;") != NULL);
+	T_TRUE(req && strstr(req, "A&lt;/entryId&gt;&lt;x&gt;") != NULL);
+	T_TRUE(req && strstr(req, "<script>") == NULL);
+	free(req);
+	remove(path);
+	umws_free(id);
+	umws_client_free(c);
+}
+
 static void check_fault(const char *file, umws_fault_kind kind,
 			const char *type, const char *text)
 {
@@ -236,6 +260,7 @@ int main(int argc, char **argv)
 	T_RUN(test_get_properties);
 	T_RUN(test_setters);
 	T_RUN(test_faults);
+	T_RUN(test_markup_is_escaped);
 	umws_global_cleanup();
 	return t_report("wire");
 }
