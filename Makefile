@@ -68,7 +68,7 @@ GEN_FILES := gen/um.h gen/soapStub.h gen/soapH.h gen/soapC.c \
 	gen/soapClient.c gen/soapServer.c gen/UMServiceSoap.nsmap
 
 .PHONY: all lib gen check check-gen check-style check-unit check-wire \
-	check-zeep check-integration check-peers check-asan check-valgrind clean demo
+	check-zeep check-integration check-peers check-asan check-fuzz-replay fuzz check-valgrind clean demo
 all: lib $(CLI) $(if $(SERVER_SRC),$(SERVER))
 lib: $(LIB_A) $(B)/libumws.so
 
@@ -151,7 +151,7 @@ $(B)/tests/%: tests/%.c tests/*.h $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
 
-check-unit: $(B)/tests/unit $(B)/tests/srv_ntlm
+check-unit: $(B)/tests/unit $(B)/tests/srv_ntlm check-fuzz-replay
 	$(B)/tests/unit
 	$(B)/tests/srv_ntlm
 
@@ -172,6 +172,36 @@ check-integration: all $(B)/tests/transport $(B)/tests/lifecycle \
 
 check-style:
 	@bash tests/check_style.sh
+
+# Response handling replayed over the seeds and every past fuzz finding.
+$(B)/tests/fuzz_replay: tests/fuzz_response.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -DUMWS_FUZZ_REPLAY $(LDFLAGS) -o $@ $< \
+		$(TEST_LIBS)
+
+check-fuzz-replay: $(B)/tests/fuzz_replay
+	@rm -rf $(B)/fuzz-seeds
+	@bash tests/fuzz_seeds.sh $(B)/fuzz-seeds
+	$(B)/tests/fuzz_replay $(B)/fuzz-seeds/* \
+		$(wildcard tests/fuzz-regressions/*)
+
+# libFuzzer over response parsing for FUZZ_SECONDS; findings land in
+# $(B)/fuzz/ as crash-* files: keep each in tests/fuzz-regressions/.
+CLANG ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz:
+	$(MAKE) B=$(B)/fuzz CC=$(CLANG) CFLAGS="-O1 -g" \
+		SANFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		$(B)/fuzz/libumws.a
+	$(CLANG) $(TEST_CFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) \
+		-o $(B)/fuzz/fuzz_response tests/fuzz_response.c \
+		$(B)/fuzz/libumws.a $(GSOAP_STATIC) $(LIB_LIBS)
+	@rm -rf $(B)/fuzz/seeds && mkdir -p $(B)/fuzz/corpus
+	@bash tests/fuzz_seeds.sh $(B)/fuzz/seeds
+	cd $(B)/fuzz && ./fuzz_response -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 corpus seeds
 
 # ---- benchmarks ------------------------------------------------------
 # make bench: umws against plain libcurl, reconnecting clients, zeep and
