@@ -177,7 +177,7 @@ static int announce(struct soap *soap, const struct listen_config *cfg)
 	return 0;
 }
 
-static void settings(struct soap *soap)
+static void settings(struct soap *soap, const struct listen_config *cfg)
 {
 	soap->bind_flags = SO_REUSEADDR;
 	soap->accept_timeout = 1;
@@ -185,7 +185,7 @@ static void settings(struct soap *soap)
 	soap->send_timeout = IO_TIMEOUT;
 	soap->transfer_timeout = 2 * IO_TIMEOUT;
 	soap->recv_maxlength = REQUEST_MAX;
-	soap->max_keep_alive = 1000;
+	soap->max_keep_alive = cfg->keep_alive_max;
 }
 
 static int should_stop(double deadline)
@@ -234,7 +234,7 @@ int listen_run(const struct listen_config *cfg)
 
 	if (!soap)
 		return 1;
-	settings(soap);
+	settings(soap, cfg);
 	if (cfg->cert && tls_setup(soap, cfg) != 0)
 		goto out;
 	if (!soap_valid_socket(soap_bind(soap, cfg->host, cfg->port, 64))) {

@@ -38,6 +38,8 @@ static const char usage_text[] =
 "  --stats-file FILE    rewrite 'ntlm_handshakes N' on each handshake\n"
 "                       (also served as GET /stats)\n"
 "  --max-seconds N      exit by itself after N seconds (0: never)\n"
+"  --keep-alive-max N   requests served on one connection before it\n"
+"                       is closed (1000)\n"
 "  -v                   log more\n"
 "\n"
 "Dial strings (PlayOnPhone, PlayOnPhoneGreeting), in this order:\n"
@@ -113,7 +115,7 @@ static int parse_auth(struct options *o, const char *arg)
 enum {
 	OPT_LISTEN = 256, OPT_CERT, OPT_KEY, OPT_USERS, OPT_AUTH, OPT_FQDN,
 	OPT_SCALE, OPT_RING, OPT_MESSAGE, OPT_RETENTION, OPT_PORT_FILE,
-	OPT_STATS_FILE, OPT_MAX_SECONDS
+	OPT_STATS_FILE, OPT_MAX_SECONDS, OPT_KEEP_ALIVE_MAX
 };
 
 static const struct option longopts[] = {
@@ -130,6 +132,7 @@ static const struct option longopts[] = {
 	{ "port-file", required_argument, NULL, OPT_PORT_FILE },
 	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
 	{ "max-seconds", required_argument, NULL, OPT_MAX_SECONDS },
+	{ "keep-alive-max", required_argument, NULL, OPT_KEEP_ALIVE_MAX },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -152,6 +155,16 @@ static int set_max_seconds(struct options *o, const char *arg)
 	return 0;
 }
 
+static int set_keep_alive_max(struct options *o, const char *arg)
+{
+	double v;
+
+	if (number(arg, 1, &v))
+		return -1;
+	o->listen.keep_alive_max = (int)v;
+	return 0;
+}
+
 static int option(struct options *o, int c, const char *arg)
 {
 	switch (c) {
@@ -169,6 +182,7 @@ static int option(struct options *o, int c, const char *arg)
 	case OPT_PORT_FILE: o->listen.port_file = arg; return 0;
 	case OPT_STATS_FILE: o->conn.stats_file = arg; return 0;
 	case OPT_MAX_SECONDS: return set_max_seconds(o, arg);
+	case OPT_KEEP_ALIVE_MAX: return set_keep_alive_max(o, arg);
 	case 'v': srv_verbose++; return 0;
 	case 'h': usage(stdout); exit(0);
 	default: usage(stderr); return -1;
@@ -181,6 +195,7 @@ static void defaults(struct options *o)
 	strcpy(o->host, "127.0.0.1");
 	o->listen.host = o->host;
 	o->listen.port = 8443;
+	o->listen.keep_alive_max = 1000;
 	o->conn.auth = SRV_AUTH_NTLM;
 	o->calls = (struct calls_config){ 1.0, 1.0, 4.0, 10.0, 60.0, NULL };
 	if (gethostname(o->fqdn, sizeof(o->fqdn)) != 0 || !*o->fqdn)

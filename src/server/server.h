@@ -168,6 +168,7 @@ struct listen_config {
 	const char *key;
 	const char *port_file;
 	int max_seconds;
+	int keep_alive_max;	/* requests per connection */
 };
 
 int listen_run(const struct listen_config *cfg);

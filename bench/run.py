@@ -1,0 +1,403 @@
+"""make bench: umws against the limit of its own stack and against what
+users would pick instead, on one machine, in one go.
+
+Starts umws-server (TLS + NTLMv2, keep-alive) on 127.0.0.1 with
+throwaway certificates, places one call, then runs N GetCallInfo calls
+on it through each client. Prints a table and writes bench/results.json.
+Every figure is measured by this run; nothing is carried over.
+
+Environment: B (build dir), PYTHON, VALGRIND, BENCH_N (keep-alive
+calls, default 20000), BENCH_ROUNDS (3), BENCH_N_RECONNECT (1000),
+BENCH_N_ZEEP (2000), BENCH_QUICK=1 (smaller everything, for a try).
+"""
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+B = os.path.join(ROOT, os.environ.get("B", "build"))
+PYTHON = os.environ.get("PYTHON", "/usr/bin/python3")
+VALGRIND = os.environ.get("VALGRIND", "valgrind") or "valgrind"
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+N = int(os.environ.get("BENCH_N", 2000 if QUICK else 20000))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 1 if QUICK else 3))
+N_RECONNECT = int(os.environ.get("BENCH_N_RECONNECT", 100 if QUICK else 1000))
+N_ZEEP = int(os.environ.get("BENCH_N_ZEEP", 200 if QUICK else 2000))
+RSS_N = (1000, 10000 if QUICK else 100000)
+LEAK_N = 1000 if QUICK else 10000
+IPC_N = 2000
+THREADS = (1, 2, 4, 8)
+USER = "EXAMPLE\\alice"
+PASSWORD = "Bench-pass-1"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def parse(text):
+    """The "key value" lines the bench programs print."""
+    out = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(" ")
+        out[key] = value
+    return out
+
+
+class Server:
+    """umws-server on a free loopback port; stopped by its own PID."""
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        subprocess.run(["bash", os.path.join(ROOT, "tests/mkcerts.sh"),
+                        os.path.join(tmp, "pki")], check=True)
+        self.ca = os.path.join(tmp, "pki", "ca.pem")
+        users = os.path.join(tmp, "users")
+        with open(users, "w") as f:
+            f.write("EXAMPLE:alice:%s\n" % PASSWORD)
+        port_file = os.path.join(tmp, "port")
+        # The call rings for days: every GetCallInfo finds it alive.
+        # One connection serves the whole run (default: 1000 requests).
+        cmd = [os.path.join(B, "umws-server"), "--listen", "127.0.0.1:0",
+               "--port-file", port_file,
+               "--cert", os.path.join(tmp, "pki", "server.pem"),
+               "--key", os.path.join(tmp, "pki", "server.key"),
+               "--users", users, "--ring-seconds", "1000000",
+               "--keep-alive-max", "10000000", "--max-seconds", "900"]
+        self.log = open(os.path.join(tmp, "server.log"), "w")
+        self.proc = subprocess.Popen(cmd, stderr=self.log)
+        self.port = self.wait_port(port_file)
+        self.url = "https://localhost:%d/EWS/UM2007Legacy.asmx" % self.port
+
+    def wait_port(self, path):
+        for _ in range(100):
+            if os.path.exists(path) and os.path.getsize(path):
+                with open(path) as f:
+                    return int(f.read())
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise SystemExit("bench: umws-server did not start")
+
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def handshakes(self):
+        ctx = ssl.create_default_context(cafile=self.ca)
+        url = "https://localhost:%d/stats" % self.port
+        with urllib.request.urlopen(url, context=ctx, timeout=10) as r:
+            text = r.read().decode()
+        return int(re.search(r"ntlm_handshakes (\d+)", text).group(1))
+
+    def pin(self, cpus):
+        subprocess.run(["taskset", "-a", "-p", "-c", cpus,
+                        str(self.proc.pid)], check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def run(cmd, env):
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit("bench: %s failed:\n%s" % (" ".join(cmd),
+                                                    res.stderr[-2000:]))
+    return res
+
+
+def children_cpu():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def measure(srv, cmd, env):
+    """Runs one client; its rate and who used the CPU meanwhile."""
+    hs, scpu, ccpu, t0 = (srv.handshakes(), srv.cpu_seconds(),
+                          children_cpu(), time.monotonic())
+    out = parse(run(cmd, env).stdout)
+    wall = time.monotonic() - t0
+    calls, secs = int(out["calls"]), float(out["seconds"])
+    return {
+        "calls": calls, "seconds": round(secs, 4),
+        "calls_per_s": round(calls / secs, 1),
+        # CPU over the whole run of the program (set-up included)
+        "server_cpu_share": round((srv.cpu_seconds() - scpu) / wall, 3),
+        "client_cpu_share": round((children_cpu() - ccpu) / wall, 3),
+        "ntlm_handshakes": srv.handshakes() - hs,
+    }
+
+
+def median_round(results):
+    """The round with the median rate, so one disturbed round counts
+    neither way."""
+    ranked = sorted(results, key=lambda r: r["calls_per_s"])
+    pick = dict(ranked[len(ranked) // 2])
+    pick["rounds_calls_per_s"] = [r["calls_per_s"] for r in results]
+    return pick
+
+
+class Bench:
+    def __init__(self, srv):
+        self.srv = srv
+        self.env = dict(os.environ, UMWS_BENCH_PASSWORD=PASSWORD)
+        for var in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
+            self.env.pop(var, None)
+        self.args = [srv.url, srv.ca, USER]
+        out = parse(run(self.umws("place"), self.env).stdout)
+        self.call_id = out["call_id"]
+        self.body = os.path.join(srv.tmp, "request.xml")
+        run(self.umws("capture", self.call_id, self.body), self.env)
+
+    def umws(self, mode, *rest):
+        return ([os.path.join(B, "bench", "umws_bench"), mode] +
+                self.args + [str(x) for x in rest])
+
+    def curl(self, n):
+        return ([os.path.join(B, "bench", "curl_limit")] + self.args +
+                [self.body, str(n)])
+
+    def zeep(self, n):
+        return [PYTHON, os.path.join(ROOT, "bench", "zeep_bench.py"),
+                os.path.join(ROOT, "wsdl", "um.wsdl")] + self.args + \
+            [self.call_id, str(n)]
+
+    def pair(self, pin=None):
+        """umws and the libcurl limit, rounds interleaved."""
+        umws, curl = [], []
+        wrap = ["taskset", "-c", pin] if pin else []
+        if pin:
+            self.srv.pin(pin)
+        for i in range(ROUNDS):
+            log("round %d/%d: umws, then libcurl%s" %
+                (i + 1, ROUNDS, " pinned to cpu " + pin if pin else ""))
+            umws.append(measure(self.srv, wrap + self.umws(
+                "keepalive", self.call_id, N), self.env))
+            curl.append(measure(self.srv, wrap + self.curl(N), self.env))
+        if pin:
+            self.srv.pin("0-%d" % (os.cpu_count() - 1))
+        return median_round(umws), median_round(curl)
+
+    def others(self):
+        log("reconnect per call, %d calls" % N_RECONNECT)
+        rec = measure(self.srv, self.umws("reconnect", self.call_id,
+                                          N_RECONNECT), self.env)
+        log("zeep + requests-ntlm, %d calls" % N_ZEEP)
+        zp = measure(self.srv, self.zeep(N_ZEEP), self.env)
+        return rec, zp
+
+    def threads(self):
+        out = {}
+        for t in THREADS:
+            log("%d thread(s), %d calls in all, %d rounds" % (t, N, ROUNDS))
+            out[t] = median_round([measure(self.srv, self.umws(
+                "threads", self.call_id, N, t), self.env)
+                for _ in range(ROUNDS)])
+        return out
+
+    def rss(self):
+        log("RSS after %d and %d calls" % RSS_N)
+        out = parse(run(self.umws("rss", self.call_id, *RSS_N),
+                        self.env).stdout)
+        a, b = (int(out["rss_kib_%d" % n]) for n in RSS_N)
+        return {"calls_a": RSS_N[0], "rss_kib_a": a,
+                "calls_b": RSS_N[1], "rss_kib_b": b,
+                "growth_kib": b - a}
+
+    def leaks(self):
+        log("valgrind memcheck, %d calls" % LEAK_N)
+        res = run([VALGRIND, "--leak-check=full", "--error-exitcode=0"] +
+                  self.umws("keepalive", self.call_id, LEAK_N), self.env)
+        out = {"calls": LEAK_N}
+        for key in ("definitely lost", "indirectly lost", "possibly lost",
+                    "still reachable"):
+            m = re.search(key + r": ([\d,]+) bytes in ([\d,]+) blocks",
+                          res.stderr)
+            out[key.replace(" ", "_") + "_bytes"] = \
+                int(m.group(1).replace(",", "")) if m else 0
+        m = re.search(r"ERROR SUMMARY: ([\d,]+) errors", res.stderr)
+        out["errors"] = int(m.group(1).replace(",", "")) if m else None
+        keep = ("in use at exit", "total heap usage", "lost:",
+                "reachable:", "All heap blocks", "ERROR SUMMARY")
+        out["summary"] = [line.split("== ", 1)[-1] for line in
+                          res.stderr.splitlines()
+                          if any(k in line for k in keep)]
+        return out
+
+
+def instructions_per_call():
+    """Client work alone: callgrind over measured() in bench/ipc.c."""
+    log("callgrind over serialisation and parsing, %d calls" % IPC_N)
+    fixture = os.path.join(ROOT, "tests/fixtures/um/GetCallInfo.response.xml")
+    with tempfile.TemporaryDirectory() as tmp:
+        res = run([VALGRIND, "--tool=callgrind", "--toggle-collect=measured",
+                   "--callgrind-out-file=" + os.path.join(tmp, "cg.out"),
+                   os.path.join(B, "bench", "ipc"), fixture, str(IPC_N)],
+                  os.environ)
+    m = re.search(r"Collected : (\d+)", res.stderr)
+    total = int(m.group(1))
+    return {"calls": IPC_N, "instructions": total,
+            "instructions_per_call": round(total / IPC_N)}
+
+
+def first_line(cmd):
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        return (res.stdout or res.stderr).strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+
+
+def machine():
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    field = lambda k: (re.search(r"^%s:\s*(.*)$" % k, lscpu, re.M) or
+                       re.search("(unknown)", "(unknown)")).group(1)
+    pkg = lambda p: first_line(["pkg-config", "--modversion", p])
+    with open(os.path.join(ROOT, "src/umws.h")) as f:
+        umws = re.search(r'#define UMWS_VERSION "(.*)"', f.read()).group(1)
+    return {
+        "cpu_model": field("Model name"), "cpus": field("CPU\\(s\\)"),
+        "hypervisor": field("Hypervisor vendor"),
+        "kernel": platform.release(), "os": first_line(
+            ["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "umws": umws, "libcurl": first_line(["curl-config", "--version"]),
+        "openssl": first_line(["openssl", "version"]),
+        "gsoap": pkg("gsoap"), "libxml2": pkg("libxml-2.0"),
+        "cc": first_line([os.environ.get("CC", "cc"), "--version"]),
+        "python": platform.python_version(),
+        "zeep": first_line([PYTHON, "-c",
+                            "import zeep; print(zeep.__version__)"]),
+        "requests_ntlm": first_line(["dpkg-query", "-W", "-f",
+                                     "${Version}", "python3-requests-ntlm"]),
+        "valgrind": first_line([VALGRIND, "--version"]),
+    }
+
+
+def targets(r):
+    limit = r["lines"]["libcurl limit"]["calls_per_s"]
+    umws = r["lines"]["umws keep-alive"]["calls_per_s"]
+    rss = r["memory"]["rss"]["growth_kib"]
+    checks = [
+        ("umws >= 0.90 x libcurl limit", umws / limit, 0.90),
+        ("umws >= 10 x reconnect per call",
+         umws / r["lines"]["umws reconnect per call"]["calls_per_s"], 10),
+        ("umws >= 20 x zeep",
+         umws / r["lines"]["zeep + requests-ntlm"]["calls_per_s"], 20),
+        ("2 threads >= 1.7 x 1 thread", r["scaling"]["2"]["factor"], 1.7),
+    ]
+    out = [{"target": name, "measured": round(v, 2), "want": want,
+            "met": v >= want} for name, v, want in checks]
+    out.append({"target": "RSS growth 1k -> 100k calls < 1 MiB",
+                "measured": rss, "want": "< 1024 KiB",
+                "met": rss < 1024 and r["memory"]["rss"]["calls_b"] >= 100000})
+    return out
+
+
+def table(r):
+    limit = r["lines"]["libcurl limit"]["calls_per_s"]
+    rows = ["%-30s %7s %9s %8s %7s %7s %5s" % (
+        "client (GetCallInfo)", "calls", "calls/s", "x limit", "srv cpu",
+        "cli cpu", "ntlm")]
+    fmt = "%-30s %7d %9.0f %8.3f %6.0f%% %6.0f%% %5d"
+    for name, x in r["lines"].items():
+        rows.append(fmt % (name, x["calls"], x["calls_per_s"],
+                           x["calls_per_s"] / limit,
+                           100 * x["server_cpu_share"],
+                           100 * x["client_cpu_share"], x["ntlm_handshakes"]))
+    p = r["pinned_cpu0"]
+    for name, x in p["lines"].items():
+        rows.append(fmt % (name, x["calls"], x["calls_per_s"],
+                           x["calls_per_s"] / p["lines"]["libcurl limit, "
+                                                        "cpu 0"]["calls_per_s"],
+                           100 * x["server_cpu_share"],
+                           100 * x["client_cpu_share"], x["ntlm_handshakes"]))
+    rows.append("")
+    rows.append("%-30s %7s %9s %8s %7s %7s" % (
+        "umws threads", "calls", "calls/s", "scaling", "srv cpu", "cli cpu"))
+    for t, x in r["scaling"].items():
+        rows.append("%-30s %7d %9.0f %7.2fx %6.0f%% %6.0f%%" % (
+            "%s thread(s)" % t, x["calls"], x["calls_per_s"], x["factor"],
+            100 * x["server_cpu_share"], 100 * x["client_cpu_share"]))
+    m = r["memory"]
+    rows += ["", "memory: VmRSS %d KiB after %d calls, %d KiB after %d calls "
+             "(growth %d KiB)" % (m["rss"]["rss_kib_a"], m["rss"]["calls_a"],
+                                  m["rss"]["rss_kib_b"], m["rss"]["calls_b"],
+                                  m["rss"]["growth_kib"]),
+             "valgrind, %d calls:" % m["valgrind"]["calls"]]
+    rows += ["  " + s for s in m["valgrind"]["summary"]]
+    rows.append("client work per GetCallInfo (callgrind, no network): "
+                "%d instructions" % r["client_instructions"]
+                ["instructions_per_call"])
+    rows.append("")
+    for t in r["targets"]:
+        rows.append("%-4s %-40s measured %s, want %s" % (
+            "MET" if t["met"] else "MISS", t["target"], t["measured"],
+            t["want"] if isinstance(t["want"], str) else ">= %s" % t["want"]))
+    return "\n".join(rows)
+
+
+def collect(bench):
+    r = {"n": N, "rounds": ROUNDS, "lines": {}}
+    umws, curl = bench.pair()
+    r["lines"]["umws keep-alive"] = umws
+    r["lines"]["libcurl limit"] = curl
+    rec, zp = bench.others()
+    r["lines"]["umws reconnect per call"] = rec
+    r["lines"]["zeep + requests-ntlm"] = zp
+    umws, curl = bench.pair(pin="0")
+    r["pinned_cpu0"] = {"note": "client and every server thread on cpu 0",
+                        "lines": {"umws keep-alive, cpu 0": umws,
+                                  "libcurl limit, cpu 0": curl}}
+    th = bench.threads()
+    base = th[1]["calls_per_s"]
+    r["scaling"] = {str(t): dict(x, factor=round(x["calls_per_s"] / base, 2))
+                    for t, x in th.items()}
+    r["memory"] = {"rss": bench.rss(), "valgrind": bench.leaks()}
+    return r
+
+
+def main():
+    started = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="umws-bench.")
+    srv = None
+    try:
+        srv = Server(tmp)
+        r = collect(Bench(srv))
+    finally:
+        if srv:
+            srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    r["client_instructions"] = instructions_per_call()
+    r["machine"] = machine()
+    r["targets"] = targets(r)
+    r["total_seconds"] = round(time.monotonic() - started, 1)
+    print(table(r))
+    with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
+        json.dump(r, f, indent=2)
+        f.write("\n")
+    log("wrote bench/results.json in %.0f s" % r["total_seconds"])
+
+
+if __name__ == "__main__":
+    main()
