@@ -68,7 +68,8 @@ GEN_FILES := gen/um.h gen/soapStub.h gen/soapH.h gen/soapC.c \
 	gen/soapClient.c gen/soapServer.c gen/UMServiceSoap.nsmap
 
 .PHONY: all lib gen check check-gen check-style check-unit check-wire \
-	check-zeep check-integration check-peers check-asan check-fuzz-replay fuzz check-valgrind clean demo
+	check-zeep check-integration check-peers check-asan check-tsan \
+	check-fuzz-replay fuzz check-valgrind clean demo
 all: lib $(CLI) $(if $(SERVER_SRC),$(SERVER))
 lib: $(LIB_A) $(B)/libumws.so
 
@@ -167,7 +168,7 @@ check-zeep:
 	$(PYTHON) tests/zeep_wsdl.py
 
 check-integration: all $(B)/tests/transport $(B)/tests/lifecycle \
-	$(B)/tests/keepalive $(B)/tests/hostile
+	$(B)/tests/keepalive $(B)/tests/hostile $(B)/tests/threads
 	PYTHON=$(PYTHON) B=$(B) bash tests/integration.sh
 
 check-style:
@@ -183,7 +184,7 @@ check-fuzz-replay: $(B)/tests/fuzz_replay
 	@rm -rf $(B)/fuzz-seeds
 	@bash tests/fuzz_seeds.sh $(B)/fuzz-seeds
 	$(B)/tests/fuzz_replay $(B)/fuzz-seeds/* \
-		$(wildcard tests/fuzz-regressions/*)
+		$(filter-out %.md,$(wildcard tests/fuzz-regressions/*))
 
 # libFuzzer over response parsing for FUZZ_SECONDS; findings land in
 # $(B)/fuzz/ as crash-* files: keep each in tests/fuzz-regressions/.
@@ -224,12 +225,19 @@ check-asan:
 		$(MAKE) B=$(B)/asan CFLAGS="-O1 -g" SANFLAGS="$(ASAN_FLAGS)" \
 		check-unit check-wire check-integration
 
+# Threads, each with its own client, under ThreadSanitizer (the server
+# too); tests/threads.c is the case made for it.
+check-tsan:
+	TSAN_OPTIONS=halt_on_error=1 $(MAKE) B=$(B)/tsan CFLAGS="-O1 -g" \
+		SANFLAGS="-fsanitize=thread" check-integration
+
 VALGRIND ?= valgrind
 VG := $(VALGRIND) -q --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
 check-valgrind: $(B)/tests/unit $(B)/tests/srv_ntlm $(B)/tests/wire all \
 		$(B)/tests/transport \
-		$(B)/tests/lifecycle $(B)/tests/keepalive $(B)/tests/hostile
+		$(B)/tests/lifecycle $(B)/tests/keepalive $(B)/tests/hostile \
+		$(B)/tests/threads
 	$(VG) $(B)/tests/unit
 	$(VG) $(B)/tests/srv_ntlm
 	$(PYTHON) tests/run_wire.py "$(VG) $(B)/tests/wire" \

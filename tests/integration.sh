@@ -72,6 +72,9 @@ run env PORT="$p1" EXPIRED_PORT="$(wait_port "$tmp/expired.port")" \
 export UMWS_TEST_PASSWORD=Secr3t-pass
 printf '%s\n' "EXAMPLE:alice:$UMWS_TEST_PASSWORD" \
 	"EXAMPLE:bob:bob-pass:disabled" >"$tmp/users"
+for i in 0 1 2 3 4 5 6 7; do
+	echo "EXAMPLE:worker$i:$UMWS_TEST_PASSWORD" >>"$tmp/users"
+done
 "$B/umws-server" --listen 127.0.0.1:0 --port-file "$tmp/um.port" \
 	--cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
 	--users "$tmp/users" --time-scale "${TIME_SCALE:-0.05}" \
@@ -113,6 +116,9 @@ if [ ${#RUN[@]} -gt 0 ]; then
 	chmod +x "$tmp/umws"
 	cli=$tmp/umws
 fi
+run "${RUN[@]}" "$B/tests/threads" "$url" "$tmp/pki/ca.pem" \
+	'EXAMPLE\worker' 4
+
 run bash tests/cli.sh "$cli" "$url" "$tmp/pki/ca.pem" \
 	"https://127.0.0.1:$wrong/EWS/UM2007Legacy.asmx"
 

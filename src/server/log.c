@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 
 int srv_verbose;
-volatile sig_atomic_t srv_stopping;
+_Atomic int srv_stopping;
 
 /* Seconds from 1601-01-01 (FILETIME epoch) to 1970-01-01. */
 #define FILETIME_UNIX_OFFSET 11644473600ULL

@@ -25,7 +25,8 @@ enum srv_auth {
 /* ---- log.c: diagnostics, base64, clocks ---------------------------- */
 
 extern int srv_verbose;
-extern volatile sig_atomic_t srv_stopping;
+/* set by signal handlers, read by every thread: atomic, lock-free */
+extern _Atomic int srv_stopping;
 
 void srv_log(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
