@@ -435,6 +435,7 @@ static const char *status_hint(long status)
 static int check_status(umws_client *c)
 {
 	struct umws_transport *tp = &c->tp;
+	curl_off_t wait = 0;
 	char *loc = NULL;
 
 	if (tp->status == 200 || tp->status == 500)
@@ -445,6 +446,12 @@ static int check_status(umws_client *c)
 	if (loc)
 		return umws__fail(c, tp->code, "http %ld: %s to %s",
 				  tp->status, status_hint(tp->status), loc);
+	if (!tp->exchange)
+		curl_easy_getinfo(tp->curl, CURLINFO_RETRY_AFTER, &wait);
+	if (wait > 0)
+		return umws__fail(c, tp->code, "http %ld: %s; the server "
+				  "asks to retry after %ld s", tp->status,
+				  status_hint(tp->status), (long)wait);
 	return umws__fail(c, tp->code, "http %ld: %s", tp->status,
 			  status_hint(tp->status));
 }

@@ -162,6 +162,12 @@ static void http_errors_keep_their_layer(void)
 		T_INT(enabled_rc(c), cases[i].code);
 		T_INT(umws_client_error(c)->http_status, cases[i].status);
 		T_TRUE(umws_client_error(c)->message[0] != '\0');
+		if (cases[i].status == 503)
+			T_TRUE(strstr(umws_client_error(c)->message,
+				      "retry after 30 s") != NULL);
+		if (cases[i].status == 302)
+			T_TRUE(strstr(umws_client_error(c)->message,
+				      "elsewhere.example") != NULL);
 		umws_client_free(c);
 	}
 }
