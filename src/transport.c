@@ -313,6 +313,11 @@ static int transport_failed(umws_client *c, const char *action)
 	umws__tidy_message(why);
 
 	tp->code = map_curl_error(tp);
+	/* A TLS alert after the handshake (TLS 1.3 refusing a missing
+	 * client certificate) reaches libcurl as a send or receive error. */
+	if ((tp->cres == CURLE_SEND_ERROR || tp->cres == CURLE_RECV_ERROR) &&
+	    strstr(why, " alert "))
+		tp->code = UMWS_ETLS;
 	if (tp->cres == CURLE_SEND_FAIL_REWIND)
 		return umws__fail(c, tp->code, "the connection was lost "
 				  "after the request was sent; it was not "

@@ -6,7 +6,8 @@
  *
  * usage: hostile PKI_DIR
  * Ports come from the environment: PORT (the main scripted server),
- * EXPIRED_PORT, SELFSIGNED_PORT and OLDTLS_PORT.
+ * EXPIRED_PORT, SELFSIGNED_PORT, OLDTLS_PORT and MTLS_PORT (a server
+ * that requires a client certificate).
  */
 #include "umws.h"
 #include "testutil.h"
@@ -341,6 +342,37 @@ static void check_tls(const char *env, const char *why)
 	umws_client_free(c);
 }
 
+/* A server that wants a client certificate: refused without, fine with
+ * one; and trust from a hashed CA directory instead of a file. */
+static void client_certificates_and_ca_directories_work(void)
+{
+	umws_options o = UMWS_OPTIONS_INIT;
+	const char *p = getenv("MTLS_PORT");
+	char url[256], cert[600], key[600], dir[600];
+	umws_client *c = NULL;
+	int on, rc;
+
+	if (!p)
+		t_die("MTLS_PORT is missing from the environment");
+	snprintf(url, sizeof(url), "https://localhost:%s/ok/x", p);
+	snprintf(cert, sizeof(cert), "%s/client.pem", pki);
+	snprintf(key, sizeof(key), "%s/client.key", pki);
+	snprintf(dir, sizeof(dir), "%s/cadir", pki);
+	o.url = url;
+	o.ca_path = dir;
+	T_INT(umws_client_new(&c, &o), UMWS_OK);
+	/* TLS 1.3 refuses the missing certificate after the handshake: the
+	 * client sees a TLS alert or, from this server, a closed socket. */
+	rc = umws_is_um_enabled(&on, c);
+	T_TRUE(rc == UMWS_ETLS || rc == UMWS_ECONNECT);
+	umws_client_free(c);
+	o.client_cert = cert;
+	o.client_key = key;
+	T_INT(umws_client_new(&c, &o), UMWS_OK);
+	T_INT(umws_is_um_enabled(&on, c), UMWS_OK);
+	umws_client_free(c);
+}
+
 static void bad_certificates_and_old_tls_are_tls_errors(void)
 {
 	check_tls("EXPIRED_PORT", "expired");
@@ -367,6 +399,7 @@ int main(int argc, char **argv)
 	T_RUN(refused_ntlm_ends_without_a_loop);
 	T_RUN(a_live_connection_challenged_again_recovers);
 	T_RUN(bad_certificates_and_old_tls_are_tls_errors);
+	T_RUN(client_certificates_and_ca_directories_work);
 	umws_global_cleanup();
 	return t_report("hostile");
 }

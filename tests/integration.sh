@@ -47,7 +47,8 @@ pids+=($!)
 	--cert "$tmp/pki/wrong.pem" --key "$tmp/pki/wrong.key" \
 	--seconds 300 &
 pids+=($!)
-# servers with an expired, a self-signed certificate, and TLS 1.1 at most
+# servers with an expired, a self-signed certificate, TLS 1.1 at most,
+# and one that requires a client certificate
 tls_server() {
 	"$PYTHON" -W ignore tests/scripted_server.py --port-file "$tmp/$1.port" \
 		--seconds 300 "${@:2}" &
@@ -58,6 +59,8 @@ tls_server selfsigned --cert "$tmp/pki/selfsigned.pem" \
 	--key "$tmp/pki/selfsigned.key"
 tls_server oldtls --cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
 	--max-tls 1.1
+tls_server mtls --cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
+	--client-ca "$tmp/pki/ca.pem"
 p1=$(wait_port "$tmp/s1.port") || exit 1
 p2=$(wait_port "$tmp/s2.port") || exit 1
 
@@ -65,6 +68,7 @@ run "${RUN[@]}" "$B/tests/transport" "$tmp/pki" "$p1" "$p2"
 run env PORT="$p1" EXPIRED_PORT="$(wait_port "$tmp/expired.port")" \
 	SELFSIGNED_PORT="$(wait_port "$tmp/selfsigned.port")" \
 	OLDTLS_PORT="$(wait_port "$tmp/oldtls.port")" \
+	MTLS_PORT="$(wait_port "$tmp/mtls.port")" \
 	"${RUN[@]}" "$B/tests/hostile" "$tmp/pki"
 
 # umws-server with TLS and NTLMv2, calls simulated twenty times faster

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes throwaway test PKI in DIR: a CA, a server certificate for
 # localhost and 127.0.0.1 signed by it, one for another name, a second
-# unrelated CA, an expired and a self-signed certificate, and the server
-# key's public-key pin. Nothing here is ever trusted elsewhere.
+# unrelated CA, an expired and a self-signed certificate, a client
+# certificate, the CA as a hashed directory, and the server key's pin. Nothing here is ever trusted elsewhere.
 #
 # usage: mkcerts.sh DIR
 set -eu
@@ -47,6 +47,15 @@ quiet openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
 	-subj "/CN=localhost" \
 	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
 	-keyout selfsigned.key -out selfsigned.pem
+# a client certificate for mutual TLS, and the CA as a hashed directory
+quiet openssl req -newkey rsa:2048 -nodes -subj "/CN=umws test client" \
+	-keyout client.key -out client.csr
+echo "extendedKeyUsage=clientAuth" > client.ext
+quiet openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key \
+	-CAcreateserial -days 2 -extfile client.ext -out client.pem
+mkdir -p cadir
+cp ca.pem cadir/
+quiet openssl rehash cadir
 # libcurl's pin form: sha256// and the base64 SHA-256 of the public key
 pin=$(openssl pkey -in server.key -pubout -outform DER 2>/dev/null |
 	openssl dgst -sha256 -binary | openssl base64 -A)

@@ -305,6 +305,8 @@ def main():
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--client-ca",
+                    help="require a client certificate signed by this CA")
     ap.add_argument("--max-tls", choices=["1.1"],
                     help="offer nothing newer than this TLS version")
     a = ap.parse_args()
@@ -317,6 +319,9 @@ def main():
             ctx.maximum_version = ssl.TLSVersion.TLSv1_1
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
         ctx.load_cert_chain(a.cert, a.key)
+        if a.client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(a.client_ca)
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:
