@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -14,12 +15,16 @@ struct mark {
 	long elapsed_ms;
 };
 
-/* The states seen so far, for the "states" array of --json. */
+/* The states seen so far, for the "states" array of --json. On a
+ * terminal the progress is one line rewritten in place (live); piped, it
+ * is a line per state change, which scripts can read. */
 struct progress {
 	const struct cli *cli;
 	struct mark *marks;
 	size_t n;
 	size_t cap;
+	int live;
+	int shown;
 };
 
 static void on_signal(int sig)
@@ -100,6 +105,9 @@ static void on_progress(const umws_call *call, const umws_call_info *info,
 	remember(pg, info, elapsed_ms);
 	if (pg->cli->json)
 		return;
+	if (pg->live)
+		fputs("\r\033[K", stdout);
+	pg->shown = 1;
 	printf("%5.1fs  ", elapsed_ms / 1000.0);
 	cli_put_text(stdout, state_text(info));
 	if (info->state == UMWS_STATE_DISCONNECTED ||
@@ -108,7 +116,8 @@ static void on_progress(const umws_call *call, const umws_call_info *info,
 		cli_put_text(stdout, cause_text(info));
 		fputs(")", stdout);
 	}
-	putchar('\n');
+	if (!pg->live)
+		putchar('\n');
 	fflush(stdout);
 }
 
@@ -210,7 +219,7 @@ static int abort_call(struct cli *cli, umws_call *call, int why)
  */
 int cli_follow(struct cli *cli, umws_call *call)
 {
-	struct progress pg = { cli, NULL, 0, 0 };
+	struct progress pg = { cli, NULL, 0, 0, isatty(STDOUT_FILENO), 0 };
 	umws_wait_options wo = UMWS_WAIT_OPTIONS_INIT;
 	int rc = UMWS_ECANCELED;
 
@@ -223,6 +232,10 @@ int cli_follow(struct cli *cli, umws_call *call)
 		rc = umws_call_wait(call, &wo);
 	if (rc != UMWS_OK && cancel_flag)
 		rc = UMWS_ECANCELED;
+	if (pg.live && pg.shown) {
+		putchar('\n');
+		fflush(stdout);
+	}
 
 	if (rc == UMWS_ETIMEOUT || rc == UMWS_ECANCELED)
 		rc = abort_call(cli, call, rc);
