@@ -123,6 +123,31 @@ fi
 run "${RUN[@]}" "$B/tests/threads" "$url" "$tmp/pki/ca.pem" \
 	'EXAMPLE\worker' 4
 
+# An ended call is forgotten after --retention: InvalidCallIdException,
+# and hanging it up still succeeds (the call is gone).
+retention() {
+	local port id rc
+	"$B/umws-server" --listen 127.0.0.1:0 --port-file "$tmp/ret.port" \
+		--cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
+		--users "$tmp/users" --time-scale 0.01 --retention 1 \
+		--max-seconds 60 2>/dev/null &
+	pids+=($!)
+	port=$(wait_port "$tmp/ret.port") || return 1
+	um() {
+		UMWS_URL="https://localhost:$port/EWS/UM2007Legacy.asmx" \
+		UMWS_USER='EXAMPLE\alice' UMWS_PASSWORD=$UMWS_TEST_PASSWORD \
+			"$B/umws" --cacert "$tmp/pki/ca.pem" "$@"
+	}
+	id=$(um play AAAA --dial 5550003) || return 1
+	sleep 1.5
+	um --json status "$id" >"$tmp/ret.out"
+	rc=$?
+	echo "status after retention: exit $rc, $(cat "$tmp/ret.out")"
+	[ $rc -eq 7 ] && grep -q InvalidCallIdException "$tmp/ret.out" &&
+		um hangup "$id"
+}
+run retention
+
 run bash tests/cli.sh "$cli" "$url" "$tmp/pki/ca.pem" \
 	"https://127.0.0.1:$wrong/EWS/UM2007Legacy.asmx"
 
