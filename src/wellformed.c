@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -47,18 +48,46 @@ static void on_error(void *data, xmlErrorPtr err)
 	umws__tidy_message(st->why);
 }
 
-int umws__xml_check(const char *buf, size_t len, char *why, size_t whylen)
+/* Errors libxml2 raises outside a parser context (a failed encoding
+ * conversion) go to its thread's generic handler, which prints to
+ * stderr by default; the library never prints. */
+static void quiet(void *data, const char *fmt, ...)
+{
+}
+
+static void on_global_error(void *data, xmlErrorPtr err)
+{
+	struct check *st = data;
+
+	if (st && err && err->level >= XML_ERR_ERROR && !st->why[0]) {
+		snprintf(st->why, st->len, "%s",
+			 err->message ? err->message : "encoding error");
+		umws__tidy_message(st->why);
+	}
+}
+
+/* gSOAP reads the bytes as UTF-8 whatever the XML declaration says, so
+ * a body in another encoding would reach the caller garbled. */
+static int utf8_only(xmlParserCtxtPtr ctxt, struct check *st)
+{
+	const char *enc = (const char *)ctxt->encoding;
+
+	if (!enc && ctxt->input)
+		enc = (const char *)ctxt->input->encoding;
+
+	if (!enc || strcasecmp(enc, "utf-8") == 0 ||
+	    strcasecmp(enc, "us-ascii") == 0)
+		return 1;
+	snprintf(st->why, st->len, "the body is in %.40s, not utf-8", enc);
+	return 0;
+}
+
+static int parse(const char *buf, size_t len, struct check *st)
 {
 	xmlSAXHandler sax, *oldsax;
 	xmlParserCtxtPtr ctxt;
-	struct check st = { why, whylen, 0 };
 	int ok;
 
-	why[0] = '\0';
-	if (len > INT_MAX) {
-		snprintf(why, whylen, "too large to check");
-		return -1;
-	}
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.internalSubset = on_dtd;
@@ -67,18 +96,41 @@ int umws__xml_check(const char *buf, size_t len, char *why, size_t whylen)
 	 * limit (256), so a hostile depth is refused here too. */
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
+		snprintf(st->why, st->len, "out of memory");
+		return 0;
 	}
 	oldsax = ctxt->sax;
 	ctxt->sax = &sax;
 	ctxt->userData = ctxt;
-	ctxt->_private = &st;
+	ctxt->_private = st;
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
 	xmlParseDocument(ctxt);
-	ok = ctxt->wellFormed && !st.dtd;
+	ok = ctxt->wellFormed && !st->dtd && utf8_only(ctxt, st);
 	ctxt->sax = oldsax;
 	xmlFreeParserCtxt(ctxt);
+	return ok;
+}
+
+int umws__xml_check(const char *buf, size_t len, char *why, size_t whylen)
+{
+	struct check st = { why, whylen, 0 };
+	xmlGenericErrorFunc old_generic = xmlGenericError;
+	void *old_generic_data = xmlGenericErrorContext;
+	xmlStructuredErrorFunc old_structured = xmlStructuredError;
+	void *old_structured_data = xmlStructuredErrorContext;
+	int ok;
+
+	why[0] = '\0';
+	if (len > INT_MAX) {
+		snprintf(why, whylen, "too large to check");
+		return -1;
+	}
+	/* The handlers are per thread; the caller's own are put back. */
+	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlSetStructuredErrorFunc(&st, on_global_error);
+	ok = parse(buf, len, &st);
+	xmlSetStructuredErrorFunc(old_structured_data, old_structured);
+	xmlSetGenericErrorFunc(old_generic_data, old_generic);
 	if (st.dtd)
 		snprintf(why, whylen, "a document type declaration, which "
 			 "soap forbids");

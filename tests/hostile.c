@@ -120,7 +120,7 @@ static void malformed_bodies_are_protocol_errors(void)
 		"charref-nul", "charref-empty", "charref-surrogate",
 		"entity-undefined", "doctype", "bad-utf8", "truncated",
 		"html", "not-envelope", "wrong-result", "no-result",
-		"empty-result", "empty-state",
+		"empty-result", "empty-state", "latin1", "wrong-encoding",
 	};
 	char mode[64];
 	umws_call_info info;

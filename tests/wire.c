@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *fixtures, *outdir;
 
@@ -213,6 +214,30 @@ static void test_markup_is_escaped(void)
 	umws_client_free(c);
 }
 
+/* libxml2 prints some errors (a failed encoding conversion) through a
+ * global handler; the library must keep them off stderr. */
+static void test_library_never_prints(void)
+{
+	struct fake f;
+	umws_client *c = client_for(&f, "quiet", "../../hostile/"
+				    "wrong-encoding.xml", 200);
+	umws_call_info info;
+	FILE *sink = tmpfile();
+	int saved = dup(2);
+
+	T_TRUE(sink != NULL && saved >= 0);
+	fflush(stderr);
+	dup2(fileno(sink), 2);
+	T_INT(umws_get_call_info(&info, c, CALLID), UMWS_EPROTO);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	T_INT(lseek(fileno(sink), 0, SEEK_END), 0);
+	T_TRUE(strstr(umws_client_error(c)->message, "malformed") != NULL);
+	fclose(sink);
+	umws_client_free(c);
+}
+
 static void check_fault(const char *file, umws_fault_kind kind,
 			const char *type, const char *text)
 {
@@ -261,6 +286,7 @@ int main(int argc, char **argv)
 	T_RUN(test_setters);
 	T_RUN(test_faults);
 	T_RUN(test_markup_is_escaped);
+	T_RUN(test_library_never_prints);
 	umws_global_cleanup();
 	return t_report("wire");
 }
