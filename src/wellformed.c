@@ -74,7 +74,6 @@ static int utf8_only(xmlParserCtxtPtr ctxt, struct check *st)
 
 	if (!enc && ctxt->input)
 		enc = (const char *)ctxt->input->encoding;
-
 	if (!enc || strcasecmp(enc, "utf-8") == 0 ||
 	    strcasecmp(enc, "us-ascii") == 0)
 		return 1;
