@@ -41,7 +41,7 @@ GSOAP_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir gsoap 2>/dev/null)
 # nothing but umws_* and does not clash with a program's own gSOAP.
 GSOAP_STATIC := $(GSOAP_LIBDIR)/libgsoap.a
 SERVER_LIBS := $(shell $(PKG_CONFIG) --libs gsoapssl openssl 2>/dev/null) \
-	-lz -lm -lpthread
+	$(XML_LIBS) -lz -lm -lpthread
 LDFLAGS ?=
 
 LIB_CFLAGS := $(BASE_CFLAGS) $(GSOAP_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) \
@@ -58,7 +58,7 @@ LIB_LIBS := $(CURL_LIBS) $(XML_LIBS) -lm -lpthread
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI := $(B)/umws
 
-SERVER_CFLAGS := $(BASE_CFLAGS) $(GSOAPSSL_CFLAGS) -Igen -Isrc/server
+SERVER_CFLAGS := $(BASE_CFLAGS) $(GSOAPSSL_CFLAGS) $(XML_CFLAGS) -Igen -Isrc/server
 SERVER_SRC := $(wildcard src/server/*.c)
 SERVER_OBJ := $(patsubst %.c,$(B)/server/%.o,gen/soapC.c gen/soapServer.c \
 	$(SERVER_SRC))
