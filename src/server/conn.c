@@ -6,7 +6,12 @@
  * without an Authorization header. The 401 legs are answered from the
  * fform hook, which gSOAP calls after the headers and before the body
  * is parsed as SOAP; the body is skipped so the connection stays
- * usable for the next leg. */
+ * usable for the next leg. Other refusals (503 when the server is
+ * full, 404, 411, 413, 415) are answered the same way.
+ *
+ * A body that passes those is read whole, checked by libxml2, and only
+ * then handed to gSOAP, whose lenient reader would otherwise cut a
+ * string at "&#0;" or drop an undefined entity without a word. */
 #include "server.h"
 #include "soapH.h"
 
@@ -19,25 +24,45 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#define CHALLENGE_MAX 1024
+
+/* The two paths a request is served by, in IIS's spelling; IIS
+ * matches paths without regard to case. */
+static const char *const service_paths[] = {
+	"/EWS/UM2007Legacy.asmx",
+	"/UnifiedMessaging/Service.asmx",
+};
+
 struct conn {
 	int (*parse)(struct soap *);
 	int (*posthdr)(struct soap *, const char *, const char *);
 	int (*response)(struct soap *, int, ULONG64);
 	int (*parsehdr)(struct soap *, const char *, const char *);
 	size_t (*recv)(struct soap *, char *, size_t);
-	int body_limited;
+	int slot;
+	int busy;		/* over the cap: every request gets 503 */
+	int started;		/* the request's first byte has come */
+	int status;		/* HTTP status the form hook answers with */
+	int skip_body;
+	int body_limited;	/* socket reads end at the body's end */
+	int body_buffered;	/* the body is read: served from body[] */
 	int body_marked;
 	ULONG64 body_left;	/* bytes of this request not yet read */
+	size_t body_at, body_len;
 	const char *peer;
 	const struct srv_user *user;	/* NTLM: bound to the connection */
 	const struct srv_user *request_user;
 	int ntlm_pending;
-	unsigned char challenge[8];
 	int fault_keep_alive;
 	const char *op;
 	const char *outcome;
+	unsigned char negotiate[NTLM_MSG_MAX];
+	size_t negotiate_len;
+	unsigned char challenge[CHALLENGE_MAX];
+	size_t challenge_len;
 	char authz[SOAP_HDRLEN];
 	char www_auth[2048];
+	char body[SRV_REQUEST_MAX];
 };
 
 static struct conn_config cfg;
@@ -145,17 +170,23 @@ static int ntlm_fail(struct soap *soap, struct conn *c, const char *why)
 	return refuse(soap, c, why, "NTLM");
 }
 
-static int ntlm_challenge(struct soap *soap, struct conn *c)
+/* The NEGOTIATE and CHALLENGE messages are kept for the MIC. */
+static int ntlm_challenge(struct soap *soap, struct conn *c,
+			  const unsigned char *negotiate, size_t len)
 {
-	unsigned char msg[1024];
-	size_t len;
+	unsigned char chal[8];
 	char *b64;
 
-	if (RAND_bytes(c->challenge, sizeof(c->challenge)) != 1)
+	if (RAND_bytes(chal, sizeof(chal)) != 1)
 		return ntlm_fail(soap, c, "401 no randomness");
-	len = ntlm_build_challenge(msg, sizeof(msg), c->challenge,
-				   &cfg.names, srv_filetime_now());
-	b64 = len ? srv_b64_encode(msg, len) : NULL;
+	memcpy(c->negotiate, negotiate, len);
+	c->negotiate_len = len;
+	c->challenge_len = ntlm_build_challenge(c->challenge,
+						sizeof(c->challenge), chal,
+						&cfg.names,
+						srv_filetime_now());
+	b64 = c->challenge_len ? srv_b64_encode(c->challenge,
+						c->challenge_len) : NULL;
 	if (!b64 || strlen(b64) + 6 > sizeof(c->www_auth)) {
 		free(b64);
 		return ntlm_fail(soap, c, "401 challenge too long");
@@ -187,14 +218,22 @@ static int ntlm_authenticate(struct soap *soap, struct conn *c,
 {
 	struct ntlm_auth a;
 	const struct srv_user *u;
+	struct ntlm_exchange x = {
+		c->negotiate, c->negotiate_len, c->challenge,
+		c->challenge_len, 0
+	};
 
 	if (!c->ntlm_pending)
 		return ntlm_fail(soap, c, "401 ntlm answer without challenge");
 	c->ntlm_pending = 0;
 	if (ntlm_parse_authenticate(msg, len, &a) != 0)
 		return ntlm_fail(soap, c, "401 malformed ntlm message");
+	x.challenge_flags = (uint32_t)c->challenge[20] |
+		(uint32_t)c->challenge[21] << 8 |
+		(uint32_t)c->challenge[22] << 16 |
+		(uint32_t)c->challenge[23] << 24;
 	u = ntlm_lookup(&a);
-	if (!u || ntlm_verify_v2(&a, users_password(u), c->challenge))
+	if (!u || ntlm_verify(&a, users_password(u), &x))
 		return ntlm_fail(soap, c, "401 bad credentials");
 	c->user = u;
 	c->request_user = u;
@@ -218,15 +257,20 @@ static int authorize_ntlm(struct soap *soap, struct conn *c)
 	    srv_b64_decode(c->authz + 5, msg, sizeof(msg), &len))
 		return ntlm_fail(soap, c, "401 not an ntlm token");
 	if (ntlm_parse_negotiate(msg, len, &flags) == 0)
-		return ntlm_challenge(soap, c);
+		return ntlm_challenge(soap, c, msg, len);
 	return ntlm_authenticate(soap, c, msg, len);
 }
 
-static int send_401(struct soap *soap)
+/* The form hook: a refused request's body is skipped when that is
+ * cheap, so the connection (and an NTLM handshake) can go on. */
+static int send_status(struct soap *soap)
 {
-	if (soap_http_skip_body(soap) || soap_end_recv(soap))
+	struct conn *c = soap->user;
+
+	if (c->skip_body &&
+	    (soap_http_skip_body(soap) || soap_end_recv(soap)))
 		return soap->error;
-	return soap_send_empty_response(soap, 401);
+	return soap_send_empty_response(soap, c->status);
 }
 
 /* gSOAP reads XML until it is complete, not until Content-Length, so
@@ -235,7 +279,6 @@ static int send_401(struct soap *soap)
 static void limit_body(struct soap *soap, struct conn *c)
 {
 	ULONG64 buffered = soap->buflen - soap->bufidx;
-
 
 	if ((soap->imode & SOAP_IO) == SOAP_IO_CHUNK || !soap->length)
 		return;
@@ -258,13 +301,39 @@ static size_t cut_mark(struct conn *c, char *buf, size_t len)
 	return sizeof(mark) - 1;
 }
 
+static size_t from_body(struct conn *c, char *buf, size_t len)
+{
+	if (c->body_at == c->body_len)
+		return cut_mark(c, buf, len);
+	if (len > c->body_len - c->body_at)
+		len = c->body_len - c->body_at;
+	memcpy(buf, c->body + c->body_at, len);
+	c->body_at += len;
+	return len;
+}
+
+/* A request's budget runs from its first byte, not from the wait. */
+static size_t from_socket(struct soap *soap, struct conn *c, char *buf,
+			  size_t len)
+{
+	size_t n = c->recv(soap, buf, len);
+
+	if (n && !c->started) {
+		c->started = 1;
+		listen_request_started(c->slot);
+	}
+	return n;
+}
+
 static size_t conn_recv(struct soap *soap, char *buf, size_t len)
 {
 	struct conn *c = soap->user;
 	size_t n;
 
+	if (c->body_buffered)
+		return from_body(c, buf, len);
 	if (!c->body_limited)
-		return c->recv(soap, buf, len);
+		return from_socket(soap, c, buf, len);
 	if (c->body_left == 0)
 		return cut_mark(c, buf, len);
 	if (len > c->body_left)
@@ -272,6 +341,88 @@ static size_t conn_recv(struct soap *soap, char *buf, size_t len)
 	n = c->recv(soap, buf, len);
 	c->body_left -= n;
 	return n;
+}
+
+/* The request target as a path: an absolute URL loses its scheme and
+ * host, any query is ignored. */
+static int is_service_path(const char *target)
+{
+	const char *p = target, *q;
+	size_t i, n;
+
+	if (!strncasecmp(p, "http://", 7) || !strncasecmp(p, "https://", 8))
+		p = strchr(strstr(p, "//") + 2, '/');
+	if (!p)
+		return 0;
+	q = strchr(p, '?');
+	n = q ? (size_t)(q - p) : strlen(p);
+	for (i = 0; i < sizeof(service_paths) / sizeof(*service_paths); i++)
+		if (strlen(service_paths[i]) == n &&
+		    !strncasecmp(p, service_paths[i], n))
+			return 1;
+	return 0;
+}
+
+static int refuse_with(struct soap *soap, struct conn *c, int status,
+		       const char *why)
+{
+	c->outcome = why;
+	return status;
+}
+
+/* What must be refused before the body is read, as an HTTP status;
+ * 0 for a request to serve. A body that is chunked or too big is not
+ * read at all: the connection closes after the answer. */
+static int refusal(struct soap *soap, struct conn *c)
+{
+	int chunked = (soap->imode & SOAP_IO) == SOAP_IO_CHUNK;
+
+	c->skip_body = !chunked && soap->length <= SRV_REQUEST_MAX;
+	if (!c->skip_body || c->busy)
+		soap->keep_alive = 0;
+	if (c->busy)
+		return refuse_with(soap, c, 503, "503 server full");
+	if (chunked)
+		return refuse_with(soap, c, 411, "411 chunked body");
+	if (soap->length > SRV_REQUEST_MAX)
+		return refuse_with(soap, c, 413, "413 body too large");
+	if (!is_service_path(soap->path))
+		return refuse_with(soap, c, 404, "404 no such service");
+	if (soap->zlib_in != SOAP_ZLIB_NONE)
+		return refuse_with(soap, c, 415, "415 compressed body");
+	if (cfg.auth == SRV_AUTH_NONE) {
+		c->request_user = users_anonymous();
+		return 0;
+	}
+	return cfg.auth == SRV_AUTH_BASIC ? authorize_basic(soap, c) :
+		authorize_ntlm(soap, c);
+}
+
+/* The whole body, from gSOAP's buffer and then the socket; gSOAP reads
+ * it again from body[] (conn_recv) once libxml2 has vouched for it. */
+static int read_body(struct soap *soap, struct conn *c)
+{
+	size_t want = (size_t)soap->length;
+	size_t have = soap->buflen - soap->bufidx, n;
+	char why[160];
+
+	if (have > want)
+		have = want;
+	memcpy(c->body, soap->buf + soap->bufidx, have);
+	c->body_at = have;
+	for (; have < want; have += n) {
+		n = c->recv(soap, c->body + have, want - have);
+		if (n == 0)
+			return SOAP_EOF;
+	}
+	c->body_len = want;
+	c->body_buffered = 1;
+	c->body_marked = 0;
+	if (xml_check(c->body, want, why, sizeof(why)) != 0) {
+		srv_debug("%s request refused: %s", c->peer, why);
+		return SOAP_SYNTAX_ERROR;
+	}
+	return SOAP_OK;
 }
 
 static int conn_parse(struct soap *soap)
@@ -286,12 +437,12 @@ static int conn_parse(struct soap *soap)
 	if (err || soap->status != SOAP_POST)
 		return err;
 	limit_body(soap, c);
-	if (cfg.auth == SRV_AUTH_NONE)
-		c->request_user = users_anonymous();
-	else if ((cfg.auth == SRV_AUTH_BASIC ? authorize_basic(soap, c) :
-		  authorize_ntlm(soap, c)) != 0)
-		soap->fform = send_401;
-	return SOAP_OK;
+	c->status = refusal(soap, c);
+	if (c->status) {
+		soap->fform = send_status;
+		return SOAP_OK;
+	}
+	return read_body(soap, c);
 }
 
 static int conn_parsehdr(struct soap *soap, const char *key,
@@ -313,8 +464,11 @@ static int conn_posthdr(struct soap *soap, const char *key,
 	if (key && val && *c->www_auth &&
 	    !strcasecmp(key, "WWW-Authenticate"))
 		val = c->www_auth;
-	if (key && val && !strcasecmp(key, "Server"))
+	if (key && val && !strcasecmp(key, "Server")) {
 		val = SRV_NAME;
+		if (c->busy && c->posthdr(soap, "Retry-After", "1"))
+			return soap->error;
+	}
 	return c->posthdr(soap, key, val);
 }
 
@@ -331,10 +485,15 @@ static int conn_response(struct soap *soap, int status, ULONG64 count)
 /* GET /stats tells tests how many NTLM handshakes were completed. */
 static int conn_get(struct soap *soap)
 {
+	struct conn *c = soap->user;
 	char body[64];
 
-	if (strcmp(soap->path, "/stats"))
-		return 404;
+	if (c->busy || strcmp(soap->path, "/stats")) {
+		conn_note(soap, "GET", c->busy ? "503 server full" :
+			  "404 no such page");
+		soap->keep_alive = c->busy ? 0 : soap->keep_alive;
+		return soap_send_empty_response(soap, c->busy ? 503 : 404);
+	}
 	stats_text(body, sizeof(body), conn_handshakes());
 	conn_note(soap, "GET /stats", "ok");
 	soap->http_content = "text/plain; charset=utf-8";
@@ -384,39 +543,57 @@ static void not_soap(struct soap *soap, struct conn *c)
 	soap_send_fault(soap);
 }
 
+static void next_request(struct conn *c)
+{
+	c->started = 0;
+	c->status = 0;
+	c->body_limited = 0;
+	c->body_buffered = 0;
+}
+
+/* One request; 0 when the connection may serve another. */
+static int serve_one(struct soap *soap, struct conn *c)
+{
+	if (soap_begin_serve(soap)) {
+		not_soap(soap, c);
+		log_request(soap, c);
+		soap_destroy(soap);
+		soap_end(soap);
+		return soap->error >= SOAP_STOP ? 0 : -1;
+	}
+	if (soap_serve_request(soap) && soap->error &&
+	    soap->error < SOAP_STOP)
+		soap_send_fault(soap);
+	log_request(soap, c);
+	soap_destroy(soap);
+	soap_end(soap);
+	return 0;
+}
+
 static void serve_loop(struct soap *soap, struct conn *c)
 {
 	soap->keep_alive = soap->max_keep_alive + 1;
 	do {
 		if (soap->keep_alive > 0 && soap->max_keep_alive > 0)
 			soap->keep_alive--;
-		c->body_limited = 0;
-		if (soap_begin_serve(soap)) {
-			not_soap(soap, c);
-			log_request(soap, c);
-			soap_destroy(soap);
-			soap_end(soap);
-			if (soap->error >= SOAP_STOP)
-				continue;
+		next_request(c);
+		if (serve_one(soap, c) != 0)
 			break;
-		}
-		if (soap_serve_request(soap) && soap->error &&
-		    soap->error < SOAP_STOP)
-			soap_send_fault(soap);
-		log_request(soap, c);
-		soap_destroy(soap);
-		soap_end(soap);
+		listen_request_done(c->slot);
 	} while (soap->keep_alive && !srv_stopping);
 }
 
-/* Runs in the connection's thread; the TLS handshake is already done. */
-void conn_serve(struct soap *soap, const char *peer)
+/* Runs in the connection's thread; the TLS handshake is already done.
+ * A busy connection (over the cap) only ever answers 503. */
+void conn_serve(struct soap *soap, const char *peer, int slot, int busy)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return;
 	c->peer = peer;
+	c->slot = slot;
+	c->busy = busy;
 	hook(soap, c);
 	serve_loop(soap, c);
 	soap->user = NULL;

@@ -112,22 +112,27 @@ char *srv_b64_encode(const unsigned char *in, size_t len)
 	return out;
 }
 
-/* Written beside and renamed, so a reader never sees half a file. */
+/* Written beside and renamed, so a reader never sees half a file.
+ * 0, or a negative errno that says why not. */
 int srv_write_file(const char *path, const char *text)
 {
 	char tmp[4096];
 	FILE *f;
-	int bad;
+	int err = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path,
+			     (long)getpid()) >= sizeof(tmp))
+		return -ENAMETOOLONG;
 	f = fopen(tmp, "w");
 	if (!f)
 		return -errno;
-	bad = fputs(text, f) < 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
+	if (fputs(text, f) < 0)
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err)
 		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return -err;
 }

@@ -20,7 +20,8 @@ struct options {
 static const char usage_text[] =
 "usage: umws-server [options]\n"
 "Reference server for Exchange's Unified Messaging web service\n"
-"(SOAP 1.1, POST /EWS/UM2007Legacy.asmx), with simulated telephony.\n"
+"(SOAP 1.1, POST /EWS/UM2007Legacy.asmx or\n"
+"/UnifiedMessaging/Service.asmx), with simulated telephony.\n"
 "\n"
 "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8443);\n"
 "                       port 0 picks a free port\n"
@@ -40,7 +41,20 @@ static const char usage_text[] =
 "  --max-seconds N      exit by itself after N seconds (0: never)\n"
 "  --keep-alive-max N   requests served on one connection before it\n"
 "                       is closed (1000)\n"
+"  --max-connections N  connections served at once (256, at most\n"
+"                       1024); 16 more are answered 503, others closed\n"
+"  --idle-timeout S     close a connection that has not begun a\n"
+"                       request within S seconds (5)\n"
+"  --request-timeout S  cut a request not read and answered within S\n"
+"                       seconds of its first byte (10)\n"
 "  -v                   log more\n"
+"\n"
+"Requests: a body of at most 64 KiB (else 413), with Content-Length\n"
+"(chunked: 411), uncompressed (415), well-formed UTF-8 XML without a\n"
+"DOCTYPE and with at most 256 attributes (else ErrorInvalidRequest).\n"
+"Other paths get 404; GET /stats is the one page.\n"
+"Exit status: 0 stopped by a signal or --max-seconds; 2 bad options\n"
+"or files (users, certificate, port file); 1 other failures.\n"
 "\n"
 "Dial strings (PlayOnPhone, PlayOnPhoneGreeting), in this order:\n"
 "  empty, over 64 chars, no digit, or other than digits + ( ) - space\n"
@@ -69,15 +83,20 @@ static int fail(const char *what, const char *arg)
 	return -1;
 }
 
-static int number(const char *arg, double min, double *out)
+static int number_in(const char *arg, double min, double max, double *out)
 {
 	char *end;
 	double v = strtod(arg, &end);
 
-	if (end == arg || *end || v < min || v > 1e7)
+	if (end == arg || *end || !(v >= min && v <= max))
 		return fail("not a valid number", arg);
 	*out = v;
 	return 0;
+}
+
+static int number(const char *arg, double min, double *out)
+{
+	return number_in(arg, min, 1e7, out);
 }
 
 static int parse_listen(struct options *o, const char *arg)
@@ -115,7 +134,8 @@ static int parse_auth(struct options *o, const char *arg)
 enum {
 	OPT_LISTEN = 256, OPT_CERT, OPT_KEY, OPT_USERS, OPT_AUTH, OPT_FQDN,
 	OPT_SCALE, OPT_RING, OPT_MESSAGE, OPT_RETENTION, OPT_PORT_FILE,
-	OPT_STATS_FILE, OPT_MAX_SECONDS, OPT_KEEP_ALIVE_MAX
+	OPT_STATS_FILE, OPT_MAX_SECONDS, OPT_KEEP_ALIVE_MAX,
+	OPT_MAX_CONNECTIONS, OPT_IDLE_TIMEOUT, OPT_REQUEST_TIMEOUT
 };
 
 static const struct option longopts[] = {
@@ -133,6 +153,9 @@ static const struct option longopts[] = {
 	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
 	{ "max-seconds", required_argument, NULL, OPT_MAX_SECONDS },
 	{ "keep-alive-max", required_argument, NULL, OPT_KEEP_ALIVE_MAX },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -165,6 +188,22 @@ static int set_keep_alive_max(struct options *o, const char *arg)
 	return 0;
 }
 
+static int set_max_connections(struct options *o, const char *arg)
+{
+	double v;
+
+	if (number_in(arg, 1, LISTEN_CONN_LIMIT, &v))
+		return -1;
+	o->listen.max_connections = (int)v;
+	return 0;
+}
+
+/* Bounded so that gSOAP's own timeouts, in whole seconds, fit. */
+static int timeout(const char *arg, double *out)
+{
+	return number_in(arg, 0.1, 3600, out);
+}
+
 static int option(struct options *o, int c, const char *arg)
 {
 	switch (c) {
@@ -183,6 +222,10 @@ static int option(struct options *o, int c, const char *arg)
 	case OPT_STATS_FILE: o->conn.stats_file = arg; return 0;
 	case OPT_MAX_SECONDS: return set_max_seconds(o, arg);
 	case OPT_KEEP_ALIVE_MAX: return set_keep_alive_max(o, arg);
+	case OPT_MAX_CONNECTIONS: return set_max_connections(o, arg);
+	case OPT_IDLE_TIMEOUT: return timeout(arg, &o->listen.idle_seconds);
+	case OPT_REQUEST_TIMEOUT:
+		return timeout(arg, &o->listen.request_seconds);
 	case 'v': srv_verbose++; return 0;
 	case 'h': usage(stdout); exit(0);
 	default: usage(stderr); return -1;
@@ -196,6 +239,9 @@ static void defaults(struct options *o)
 	o->listen.host = o->host;
 	o->listen.port = 8443;
 	o->listen.keep_alive_max = 1000;
+	o->listen.max_connections = LISTEN_CONN_DEFAULT;
+	o->listen.idle_seconds = 5;
+	o->listen.request_seconds = 10;
 	o->conn.auth = SRV_AUTH_NTLM;
 	o->calls = (struct calls_config){ 1.0, 1.0, 4.0, 10.0, 60.0, NULL };
 	if (gethostname(o->fqdn, sizeof(o->fqdn)) != 0 || !*o->fqdn)
@@ -273,18 +319,39 @@ static void signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Every file named on the command line is tried before serving, so a
+ * mistake stops the server with its reason instead of surfacing later
+ * (or never: an unreadable users file would lock every client out). */
+static int load_files(const struct options *o)
+{
+	char why[512];
+	int err;
+
+	if (o->users_file && users_load(o->users_file, why, sizeof(why))) {
+		srv_log("%s", why);
+		return -1;
+	}
+	if (o->conn.stats_file &&
+	    (err = srv_write_file(o->conn.stats_file,
+				  "ntlm_handshakes 0\n")) != 0) {
+		srv_log("cannot write stats file %s: %s", o->conn.stats_file,
+			strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 
 	if (parse_args(&o, argc, argv) != 0)
-		return 2;
-	if (o.users_file && users_load(o.users_file) != 0) {
-		fail("cannot read users file", o.users_file);
-		return 1;
-	}
+		return SRV_EXIT_CONFIG;
+	if (load_files(&o) != 0)
+		return SRV_EXIT_CONFIG;
 	if (ntlm_init() != 0) {
-		fail("no md4 in openssl", "is the legacy provider installed?");
+		fail("no md4 or rc4 in openssl",
+		     "is the legacy provider installed?");
 		return 1;
 	}
 	o.calls.fqdn = o.fqdn;

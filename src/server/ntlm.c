@@ -5,7 +5,13 @@
  * HMAC-MD5(NT hash, UTF-16LE(UPPER(user) + domain)); NTProofStr =
  * HMAC-MD5(NTOWFv2, server challenge + blob) must equal the first 16
  * bytes of the NtChallengeResponse. Every offset and length a client
- * sends is checked against the message before it is followed. */
+ * sends is checked against the message before it is followed.
+ *
+ * A client that declares a MIC (MsvAvFlags bit 2 in its blob, which the
+ * NTProofStr covers, so the claim cannot be stripped) must send one
+ * that matches: HMAC-MD5 keyed with the ExportedSessionKey over the
+ * three messages, MIC field zeroed. It binds the NEGOTIATE and
+ * CHALLENGE flags to the proof; libcurl sends no MIC, ntlm-auth does. */
 #include "server.h"
 
 #include <ctype.h>
@@ -20,6 +26,7 @@
 
 #define NTLM_SIG "NTLMSSP"	/* with its NUL: 8 bytes */
 #define NEGOTIATE_UNICODE 0x00000001u
+#define NEGOTIATE_OEM 0x00000002u
 #define REQUEST_TARGET 0x00000004u
 #define NEGOTIATE_NTLM 0x00000200u
 #define NEGOTIATE_ALWAYS_SIGN 0x00008000u
@@ -28,6 +35,7 @@
 #define NEGOTIATE_TARGET_INFO 0x00800000u
 #define NEGOTIATE_VERSION 0x02000000u
 #define NEGOTIATE_128 0x20000000u
+#define NEGOTIATE_KEY_EXCH 0x40000000u
 #define NEGOTIATE_56 0x80000000u
 
 enum av_id {
@@ -36,20 +44,27 @@ enum av_id {
 	MSV_AV_NB_DOMAIN_NAME = 2,
 	MSV_AV_DNS_COMPUTER_NAME = 3,
 	MSV_AV_DNS_DOMAIN_NAME = 4,
+	MSV_AV_FLAGS = 6,
 	MSV_AV_TIMESTAMP = 7
 };
+
+#define AV_FLAG_MIC 0x00000002u
 
 #define CHALLENGE_HEADER 56	/* fixed part with the Version field */
 #define AUTHENTICATE_HEADER 64	/* fixed part up to NegotiateFlags */
 #define NAME_MAX_BYTES 512
 #define NTLMV2_BLOB_MIN 28	/* RespType .. ClientChallenge, Z(4) */
+#define MIC_AT 72		/* after the fixed part and Version */
+#define MIC_END 88
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static EVP_MD *md4;
 static EVP_MAC *hmac;
+static EVP_CIPHER *rc4;
 
-/* MD4 lives in OpenSSL 3's legacy provider; loading any provider by
- * hand stops the default one loading by itself, so both are named. */
+/* MD4 and RC4 live in OpenSSL 3's legacy provider; loading any
+ * provider by hand stops the default one loading by itself, so both
+ * are named. */
 static void init_providers(void)
 {
 	if (!OSSL_PROVIDER_load(NULL, "legacy") ||
@@ -57,12 +72,13 @@ static void init_providers(void)
 		return;
 	md4 = EVP_MD_fetch(NULL, "MD4", NULL);
 	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	rc4 = EVP_CIPHER_fetch(NULL, "RC4", NULL);
 }
 
 int ntlm_init(void)
 {
 	pthread_once(&init_once, init_providers);
-	return md4 && hmac ? 0 : -1;
+	return md4 && hmac && rc4 ? 0 : -1;
 }
 
 static uint16_t get16(const unsigned char *p)
@@ -255,12 +271,15 @@ static int put_target_info(unsigned char *out, size_t cap, size_t *at,
 		put_av(out, cap, at, MSV_AV_EOL, NULL, 0);
 }
 
+/* KEY_EXCH is offered as Windows does, so clients with a MIC key it
+ * with a session key of their own (RC4-wrapped) as they would there. */
 static void put_header(unsigned char *out, const unsigned char chal[8])
 {
 	uint32_t flags = NEGOTIATE_UNICODE | REQUEST_TARGET |
 		NEGOTIATE_NTLM | NEGOTIATE_ALWAYS_SIGN | TARGET_TYPE_DOMAIN |
 		NEGOTIATE_EXTENDED_SESSIONSECURITY | NEGOTIATE_TARGET_INFO |
-		NEGOTIATE_VERSION | NEGOTIATE_128 | NEGOTIATE_56;
+		NEGOTIATE_VERSION | NEGOTIATE_128 | NEGOTIATE_KEY_EXCH |
+		NEGOTIATE_56;
 	/* Version: Windows 10.0 build 20348, NTLM revision 15. */
 	static const unsigned char version[8] = {
 		10, 0, 0x7c, 0x4f, 0, 0, 0, 15
@@ -301,21 +320,40 @@ size_t ntlm_build_challenge(unsigned char *out, size_t cap,
 	return at;
 }
 
+/* The lowest offset of a payload field: the fixed part ends there. */
+static size_t payload_start(const unsigned char *msg, size_t len)
+{
+	static const size_t at[] = { 12, 20, 28, 36, 44, 52 };
+	size_t i, low = len;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		if (get16(msg + at[i]) && get32(msg + at[i] + 4) < low)
+			low = get32(msg + at[i] + 4);
+	return low;
+}
+
 int ntlm_parse_authenticate(const unsigned char *msg, size_t len,
 			    struct ntlm_auth *a)
 {
-	const unsigned char *lm;
-	size_t lm_len;
+	const unsigned char *p;
+	size_t n;
 
 	memset(a, 0, sizeof(*a));
 	if (!has_signature(msg, len, 3) || len < AUTHENTICATE_HEADER)
 		return -1;
-	if (field(msg, len, 12, &lm, &lm_len) ||
+	if (field(msg, len, 12, &p, &n) ||
 	    field(msg, len, 20, &a->nt_resp, &a->nt_len) ||
 	    field(msg, len, 28, &a->domain, &a->domain_len) ||
-	    field(msg, len, 36, &a->user, &a->user_len))
+	    field(msg, len, 36, &a->user, &a->user_len) ||
+	    field(msg, len, 44, &p, &n) ||
+	    field(msg, len, 52, &a->session_key, &a->session_key_len))
 		return -1;
+	a->msg = msg;
+	a->len = len;
 	a->flags = get32(msg + 60);
+	a->payload_at = payload_start(msg, len);
+	if (a->payload_at < AUTHENTICATE_HEADER)
+		return -1;
 	if (a->user_len == 0 || a->user_len > NAME_MAX_BYTES ||
 	    a->domain_len > NAME_MAX_BYTES)
 		return -1;
@@ -374,23 +412,163 @@ static int response_key(const struct ntlm_auth *a, const char *password,
 	return r;
 }
 
+/* The NTProofStr of the response under key; -1 unless it matches. */
+static int check_proof(const struct ntlm_auth *a, const unsigned char key[16],
+		       const unsigned char chal[8])
+{
+	const unsigned char *blob = a->nt_resp + 16;
+	unsigned char proof[16];
+
+	if (ntlm_hmac_md5(key, chal, 8, blob, a->nt_len - 16, proof) != 0)
+		return -1;
+	return CRYPTO_memcmp(proof, a->nt_resp, 16) ? -1 : 0;
+}
+
+static int v2_shape(const struct ntlm_auth *a)
+{
+	return a->nt_resp && a->nt_len >= 16 + NTLMV2_BLOB_MIN &&
+		a->nt_resp[16] == 1 && a->nt_resp[17] == 1;
+}
+
 /* 0 when the NTLMv2 response proves the password; NTLMv1 (a 24-byte
  * response) is refused. */
 int ntlm_verify_v2(const struct ntlm_auth *a, const char *password,
 		   const unsigned char chal[8])
 {
-	unsigned char key[16], proof[16];
-	const unsigned char *blob = a->nt_resp + 16;
+	unsigned char key[16];
 	int r;
 
-	if (!a->nt_resp || a->nt_len < 16 + NTLMV2_BLOB_MIN ||
-	    blob[0] != 1 || blob[1] != 1)
+	if (!v2_shape(a) || response_key(a, password, key) != 0)
+		return -1;
+	r = check_proof(a, key, chal);
+	OPENSSL_cleanse(key, sizeof(key));
+	return r;
+}
+
+int ntlm_rc4(const unsigned char key[16], const unsigned char in[16],
+	     unsigned char out[16])
+{
+	EVP_CIPHER_CTX *ctx;
+	int n = 0, ok;
+
+	if (ntlm_init() != 0 || !(ctx = EVP_CIPHER_CTX_new()))
+		return -1;
+	ok = EVP_EncryptInit_ex2(ctx, rc4, key, NULL, NULL) &&
+		EVP_EncryptUpdate(ctx, out, &n, in, 16) && n == 16;
+	EVP_CIPHER_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+/* The client's AV pairs (blob from offset 28) must be whole and end in
+ * MsvAvEOL; *av_flags gets MsvAvFlags, 0 when absent. */
+static int client_av_flags(const struct ntlm_auth *a, uint32_t *av_flags)
+{
+	const unsigned char *p = a->nt_resp + 16 + NTLMV2_BLOB_MIN;
+	size_t left = a->nt_len - 16 - NTLMV2_BLOB_MIN, n;
+	uint16_t id;
+
+	*av_flags = 0;
+	while (left >= 4) {
+		id = get16(p);
+		n = get16(p + 2);
+		if (id == MSV_AV_EOL)
+			return 0;
+		if (n > left - 4 || (id == MSV_AV_FLAGS && n != 4))
+			return -1;
+		if (id == MSV_AV_FLAGS)
+			*av_flags = get32(p + 4);
+		p += 4 + n;
+		left -= 4 + n;
+	}
+	return -1;
+}
+
+/* Flags that contradict the message or the server's offer: a session
+ * key of the wrong size, KEY_EXCH the CHALLENGE never offered, neither
+ * character set. */
+static int flags_consistent(const struct ntlm_auth *a,
+			    const struct ntlm_exchange *x)
+{
+	if (!(a->flags & (NEGOTIATE_UNICODE | NEGOTIATE_OEM)))
+		return 0;
+	if (a->session_key_len != 0 && a->session_key_len != 16)
+		return 0;
+	if ((a->flags & NEGOTIATE_KEY_EXCH) &&
+	    !(x->challenge_flags & NEGOTIATE_KEY_EXCH))
+		return 0;
+	return 1;
+}
+
+/* [MS-NLMP] 3.2.5.1.2: for NTLMv2 the KeyExchangeKey is the
+ * SessionBaseKey; KEY_EXCH makes the client pick the exported key and
+ * send it RC4-encrypted under the KeyExchangeKey. */
+static int exported_key(const struct ntlm_auth *a,
+			const unsigned char response_key[16],
+			unsigned char out[16])
+{
+	unsigned char base[16];
+	int r;
+
+	if (ntlm_hmac_md5(response_key, a->nt_resp, 16, NULL, 0, base))
+		return -1;
+	if (!(a->flags & NEGOTIATE_KEY_EXCH)) {
+		memcpy(out, base, 16);
+		r = 0;
+	} else if (a->session_key_len == 16) {
+		r = ntlm_rc4(base, a->session_key, out);
+	} else {
+		r = -1;
+	}
+	OPENSSL_cleanse(base, sizeof(base));
+	return r;
+}
+
+static int check_mic(const struct ntlm_auth *a, const unsigned char key[16],
+		     const struct ntlm_exchange *x)
+{
+	static const unsigned char zero[MIC_END - MIC_AT];
+	unsigned char exported[16], mic[16];
+	EVP_MAC_CTX *ctx;
+	OSSL_PARAM params[2];
+	size_t n = 0;
+	int ok;
+
+	if (a->len < MIC_END || a->payload_at < MIC_END ||
+	    exported_key(a, key, exported) != 0 ||
+	    !(ctx = EVP_MAC_CTX_new(hmac)))
+		return -1;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", "MD5", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	ok = EVP_MAC_init(ctx, exported, 16, params) &&
+		EVP_MAC_update(ctx, x->negotiate, x->negotiate_len) &&
+		EVP_MAC_update(ctx, x->challenge, x->challenge_len) &&
+		EVP_MAC_update(ctx, a->msg, MIC_AT) &&
+		EVP_MAC_update(ctx, zero, sizeof(zero)) &&
+		EVP_MAC_update(ctx, a->msg + MIC_END, a->len - MIC_END) &&
+		EVP_MAC_final(ctx, mic, &n, 16) && n == 16;
+	EVP_MAC_CTX_free(ctx);
+	OPENSSL_cleanse(exported, sizeof(exported));
+	return ok && !CRYPTO_memcmp(mic, a->msg + MIC_AT, 16) ? 0 : -1;
+}
+
+/* The whole check of an AUTHENTICATE_MESSAGE against its handshake:
+ * the NTLMv2 proof, consistent flags, and the MIC when one is declared.
+ * 0 when all hold. */
+int ntlm_verify(const struct ntlm_auth *a, const char *password,
+		const struct ntlm_exchange *x)
+{
+	unsigned char key[16];
+	uint32_t av_flags;
+	int r = -1;
+
+	if (!v2_shape(a) || !flags_consistent(a, x) ||
+	    client_av_flags(a, &av_flags) != 0 ||
+	    x->challenge_len < CHALLENGE_HEADER)
 		return -1;
 	if (response_key(a, password, key) != 0)
 		return -1;
-	r = ntlm_hmac_md5(key, chal, 8, blob, a->nt_len - 16, proof);
+	if (check_proof(a, key, x->challenge + 24) == 0)
+		r = av_flags & AV_FLAG_MIC ? check_mic(a, key, x) : 0;
 	OPENSSL_cleanse(key, sizeof(key));
-	if (r != 0)
-		return -1;
-	return CRYPTO_memcmp(proof, a->nt_resp, 16) ? -1 : 0;
+	return r;
 }

@@ -10,6 +10,10 @@ struct soap;
 
 #define SRV_NAME "umws-server"
 
+/* UM requests are a few KiB; a small cap also bounds what the XML
+ * check and gSOAP's parser can be made to chew on. */
+#define SRV_REQUEST_MAX (64 * 1024)
+
 /* Namespaces the fault codes are qualified with ([MS-OXWUMS], EWS). */
 #define SRV_NS_ERRORS \
 	"http://schemas.microsoft.com/exchange/services/2006/errors"
@@ -40,6 +44,10 @@ int srv_b64_valid(const char *in);
 char *srv_b64_encode(const unsigned char *in, size_t len);
 int srv_write_file(const char *path, const char *text);
 
+/* ---- xmlcheck.c: libxml2 vouches for a request body ------------------ */
+
+int xml_check(const char *buf, size_t len, char *why, size_t whylen);
+
 /* ---- users.c: accounts and their UM properties ---------------------- */
 
 struct srv_user;
@@ -51,7 +59,7 @@ struct srv_props {
 	char folder_id[1424];
 };
 
-int users_load(const char *path);
+int users_load(const char *path, char *why, size_t whylen);
 const struct srv_user *users_anonymous(void);
 const struct srv_user *users_find(const char *domain, const char *name);
 const struct srv_user *users_find_login(const char *login);
@@ -110,13 +118,27 @@ struct ntlm_names {
 
 /* Fields of an AUTHENTICATE_MESSAGE, pointing into the message. */
 struct ntlm_auth {
+	const unsigned char *msg;
+	size_t len;
 	const unsigned char *user;
 	size_t user_len;
 	const unsigned char *domain;
 	size_t domain_len;
 	const unsigned char *nt_resp;
 	size_t nt_len;
+	const unsigned char *session_key;	/* EncryptedRandomSessionKey */
+	size_t session_key_len;
+	size_t payload_at;	/* where the lowest payload field starts */
 	uint32_t flags;
+};
+
+/* The three messages of one handshake, for the MIC. */
+struct ntlm_exchange {
+	const unsigned char *negotiate;
+	size_t negotiate_len;
+	const unsigned char *challenge;
+	size_t challenge_len;
+	uint32_t challenge_flags;
 };
 
 int ntlm_init(void);
@@ -137,6 +159,10 @@ int ntlm_to_utf8(const struct ntlm_auth *a, const unsigned char *s,
 		 size_t len, char *out, size_t cap);
 int ntlm_verify_v2(const struct ntlm_auth *a, const char *password,
 		   const unsigned char chal[8]);
+int ntlm_verify(const struct ntlm_auth *a, const char *password,
+		const struct ntlm_exchange *x);
+int ntlm_rc4(const unsigned char key[16], const unsigned char in[16],
+	     unsigned char out[16]);
 
 /* ---- conn.c: one client connection, HTTP auth, the serve loop ------- */
 
@@ -148,7 +174,7 @@ struct conn_config {
 };
 
 void conn_configure(const struct conn_config *cfg);
-void conn_serve(struct soap *soap, const char *peer);
+void conn_serve(struct soap *soap, const char *peer, int slot, int busy);
 unsigned long conn_handshakes(void);
 const struct srv_user *conn_user(struct soap *soap);
 void conn_note(struct soap *soap, const char *op, const char *outcome);
@@ -162,6 +188,9 @@ void ops_invalid_request(struct soap *soap, const char **code,
 
 /* ---- listen.c: the listening socket and connection threads ---------- */
 
+#define LISTEN_CONN_DEFAULT 256
+#define LISTEN_CONN_LIMIT 1024
+
 struct listen_config {
 	const char *host;
 	int port;
@@ -170,8 +199,16 @@ struct listen_config {
 	const char *port_file;
 	int max_seconds;
 	int keep_alive_max;	/* requests per connection */
+	int max_connections;
+	double idle_seconds;	/* keep-alive wait for the next request */
+	double request_seconds;	/* a request's first byte to its answer */
 };
 
+/* Exit codes of startup failures: the operator must fix a setting. */
+#define SRV_EXIT_CONFIG 2
+
 int listen_run(const struct listen_config *cfg);
+void listen_request_started(int slot);
+void listen_request_done(int slot);
 
 #endif

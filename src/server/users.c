@@ -3,14 +3,18 @@
  * A line is DOMAIN:user:password, optionally followed by ":disabled"
  * for a mailbox that is not enabled for Unified Messaging. Blank lines
  * and lines starting with '#' are skipped. Names match without regard
- * to case, as Active Directory does. */
+ * to case, as Active Directory does. A file the server could not use
+ * as meant (not a regular file, a bad or repeated line, no user at
+ * all) stops it at startup rather than leaving it locked. */
 #include "server.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define USERS_MAX 256
 #define DISABLED_SUFFIX ":disabled"
@@ -42,12 +46,17 @@ static int copy_field(char *dst, size_t cap, const char *src, size_t len)
 	return 0;
 }
 
-static void strip_eol(char *line)
+/* 0 when a whole line was read; a line longer than the buffer is an
+ * error, not two lines. */
+static int strip_eol(char *line, FILE *f)
 {
 	size_t n = strlen(line);
 
+	if (n > 0 && line[n - 1] != '\n' && !feof(f))
+		return -1;
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
+	return 0;
 }
 
 static int parse_line(char *line, struct srv_user *u)
@@ -74,30 +83,85 @@ static int parse_line(char *line, struct srv_user *u)
 	return 0;
 }
 
-int users_load(const char *path)
+static const struct srv_user *find_exact(const struct srv_user *u)
+{
+	size_t i;
+
+	for (i = 0; i < nusers; i++)
+		if (!strcasecmp(users[i].domain, u->domain) &&
+		    !strcasecmp(users[i].name, u->name))
+			return &users[i];
+	return NULL;
+}
+
+/* One line into users[nusers]; NULL, or what is wrong with it. */
+static const char *add_line(char *line, FILE *f)
+{
+	struct srv_user *u = &users[nusers];
+
+	if (strip_eol(line, f) != 0)
+		return "line too long";
+	if (line[0] == '\0' || line[0] == '#')
+		return NULL;
+	if (nusers == USERS_MAX)
+		return "too many users (the limit is 256)";
+	if (parse_line(line, u) != 0) {
+		memset(u, 0, sizeof(*u));
+		return "expected DOMAIN:user:password[:disabled]";
+	}
+	if (find_exact(u)) {
+		memset(u, 0, sizeof(*u));
+		return "user listed twice";
+	}
+	nusers++;
+	return NULL;
+}
+
+static FILE *open_regular(const char *path, char *why, size_t whylen)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(why, whylen, "cannot read users file %s: %s", path,
+			 strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "users file %s is not a regular file",
+			 path);
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* 0, or -1 with a one-line reason in why. */
+int users_load(const char *path, char *why, size_t whylen)
 {
 	char line[1024];
 	unsigned lineno = 0;
-	FILE *f = fopen(path, "r");
+	const char *bad = NULL;
+	FILE *f;
 
+	why[0] = '\0';
+	f = open_regular(path, why, whylen);
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	while (!bad && fgets(line, sizeof(line), f)) {
 		lineno++;
-		strip_eol(line);
-		if (line[0] == '\0' || line[0] == '#')
-			continue;
-		if (nusers == USERS_MAX ||
-		    parse_line(line, &users[nusers]) != 0) {
-			srv_log("%s:%u: expected DOMAIN:user:password"
-				"[:disabled]", path, lineno);
-			fclose(f);
-			return -1;
-		}
-		nusers++;
+		bad = add_line(line, f);
 	}
+	if (bad)
+		snprintf(why, whylen, "users file %s, line %u: %s", path,
+			 lineno, bad);
+	else if (ferror(f))
+		snprintf(why, whylen, "cannot read users file %s: %s", path,
+			 strerror(errno));
+	else if (nusers == 0)
+		snprintf(why, whylen, "users file %s lists no user", path);
 	fclose(f);
-	return 0;
+	return bad || nusers == 0 || *why ? -1 : 0;
 }
 
 const struct srv_user *users_anonymous(void)
