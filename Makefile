@@ -159,6 +159,7 @@ check-unit: $(B)/tests/unit $(B)/tests/srv_ntlm check-fuzz-replay
 # Independent peers against umws-server: curl --ntlm, zeep + requests-ntlm
 check-peers: $(SERVER)
 	PYTHON=$(PYTHON) B=$(B) bash tests/srv_peers.sh
+	PYTHON=$(PYTHON) B=$(B) bash tests/srv_hostile.sh
 
 check-wire: $(B)/tests/wire
 	$(PYTHON) tests/run_wire.py $(B)/tests/wire tests/fixtures/um \
