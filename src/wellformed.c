@@ -20,10 +20,23 @@
  * forbids a document type declaration, so any is refused.
  */
 
+/*
+ * gSOAP keeps an element's attributes and the namespaces in scope in
+ * lists it searches for each new one: 20000 attributes on one element
+ * cost it two seconds, and a body under the size cap could hold minutes.
+ * A SOAP element carries a handful; more than this is refused.
+ */
+#define MAX_ATTRIBUTES 64
+/* The same for namespace declarations across the document: 200000
+ * elements declaring a prefix each keep gSOAP busy for minutes. */
+#define MAX_NAMESPACES 256
+
 struct check {
 	char *why;
 	size_t len;
 	int dtd;
+	int crowded;
+	long namespaces;
 };
 
 static void on_dtd(void *data, const xmlChar *name, const xmlChar *ext,
@@ -33,6 +46,27 @@ static void on_dtd(void *data, const xmlChar *name, const xmlChar *ext,
 	struct check *st = ctxt->_private;
 
 	st->dtd = 1;
+	xmlStopParser(ctxt);
+}
+
+static void on_start(void *data, const xmlChar *name, const xmlChar *prefix,
+		     const xmlChar *uri, int nb_namespaces,
+		     const xmlChar **namespaces, int nb_attributes,
+		     int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct check *st = ctxt->_private;
+
+	st->namespaces += nb_namespaces;
+	if (nb_namespaces + nb_attributes > MAX_ATTRIBUTES)
+		snprintf(st->why, st->len, "an element has more than %d "
+			 "attributes", MAX_ATTRIBUTES);
+	else if (st->namespaces > MAX_NAMESPACES)
+		snprintf(st->why, st->len, "more than %d namespace "
+			 "declarations", MAX_NAMESPACES);
+	else
+		return;
+	st->crowded = 1;
 	xmlStopParser(ctxt);
 }
 
@@ -90,6 +124,7 @@ static int parse(const char *buf, size_t len, struct check *st)
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.internalSubset = on_dtd;
+	sax.startElementNs = on_start;
 	sax.serror = on_error;
 	/* The pull parser, unlike the push one, enforces libxml2's nesting
 	 * limit (256), so a hostile depth is refused here too. */
@@ -104,7 +139,8 @@ static int parse(const char *buf, size_t len, struct check *st)
 	ctxt->_private = st;
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
 	xmlParseDocument(ctxt);
-	ok = ctxt->wellFormed && !st->dtd && utf8_only(ctxt, st);
+	ok = ctxt->wellFormed && !st->dtd && !st->crowded &&
+	     utf8_only(ctxt, st);
 	ctxt->sax = oldsax;
 	xmlFreeParserCtxt(ctxt);
 	return ok;
@@ -112,7 +148,7 @@ static int parse(const char *buf, size_t len, struct check *st)
 
 int umws__xml_check(const char *buf, size_t len, char *why, size_t whylen)
 {
-	struct check st = { why, whylen, 0 };
+	struct check st = { why, whylen, 0, 0, 0 };
 	xmlGenericErrorFunc old_generic = xmlGenericError;
 	void *old_generic_data = xmlGenericErrorContext;
 	xmlStructuredErrorFunc old_structured = xmlStructuredError;

@@ -144,6 +144,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         inner = b"<a>" * depth + b"</a>" * depth
         self.send(200, body.replace(b"<CallState>", inner + b"<CallState>"))
 
+    def mode_attrs(self, body):
+        attrs = b" ".join(b'a%d="1"' % i for i in range(int(self.arg)))
+        self.send(200, body.replace(b"<CallState>",
+                                    b"<CallState " + attrs + b">"))
+
+    def mode_nsflood(self, body):
+        decls = b"".join(b'<q%d:e xmlns:q%d="urn:x%d"/>' % (i, i, i)
+                         for i in range(int(self.arg)))
+        self.send(200, body.replace(b"<CallState>", decls + b"<CallState>"))
+
     def mode_hugetext(self, body):
         size = int(self.arg or "5000000")
         self.send(200, body.replace(b"Alerted", b"A" * size))
