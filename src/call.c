@@ -252,7 +252,7 @@ static int poll_once(umws_call *call, const umws_wait_options *w,
 	int rc = umws_call_refresh(call);
 
 	if (rc != UMWS_OK)
-		return call->over ? UMWS_OK : rc;
+		return rc;
 	*changed = first || call->info.state != before;
 	if (*changed && w->progress)
 		w->progress(call, &call->info, now_ms() - start,
@@ -282,7 +282,7 @@ UMWS_EXTERN int umws_call_wait(umws_call *call, const umws_wait_options *wo)
 			interval = w.timeout_ms - (now_ms() - start);
 		if (w.timeout_ms > 0 && interval <= 0) {
 			umws__clear_error(call->client);
-			return umws__fail(call->client, UMWS_ETIMEOUT, "the "
+			return umws__fail(call->client, UMWS_EDEADLINE, "the "
 					  "call is still %s after %ld ms",
 					  call->info.state_text, w.timeout_ms);
 		}

@@ -51,6 +51,7 @@ UMWS_EXTERN const char *umws_strerror(int code)
 	case UMWS_EBUSY: return "a previous call is still active";
 	case UMWS_ECANCELED: return "cancelled";
 	case UMWS_EINTERNAL: return "internal error";
+	case UMWS_EDEADLINE: return "the wait's deadline passed";
 	default: return "unknown error";
 	}
 }
@@ -174,7 +175,7 @@ static size_t utf8_seq(const unsigned char *s)
  * characters XML 1.0 cannot carry, or the server would get a malformed
  * request. gSOAP escapes <, & and the like itself.
  */
-static int xml_text_ok(const char *s)
+int umws__utf8_text_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -201,7 +202,7 @@ int umws__check_text(umws_client *c, const char *what, const char *s,
 	if (len > max)
 		return umws__fail(c, UMWS_EINVAL, "%s is longer than %zu "
 				  "bytes", what, max);
-	if (!xml_text_ok(s))
+	if (!umws__utf8_text_ok(s))
 		return umws__fail(c, UMWS_EINVAL, "%s is not valid utf-8 "
 				  "text (or holds control characters)", what);
 	return UMWS_OK;
@@ -251,7 +252,7 @@ static int check_url(const umws_options *o, char *errbuf, size_t errlen)
 	if (!https && creds && !o->allow_http)
 		return bad(errbuf, errlen, UMWS_EINVAL, "refusing to send "
 			   "credentials over http:// (allow_http is off)");
-	return UMWS_OK;
+	return umws__check_url_parts(o->url, errbuf, errlen);
 }
 
 static int check_options(const umws_options *o, char *errbuf,
@@ -283,8 +284,6 @@ static int copy_options(umws_client *c, const umws_options *o)
 	c->opts = *o;
 	snprintf(ua, sizeof(ua), "umws/%s", UMWS_VERSION);
 	c->url = strdup(o->url);
-	c->user = umws__strdup(o->user);
-	c->password = umws__strdup(o->password);
 	c->user_agent = strdup(o->user_agent ? o->user_agent : ua);
 	c->opts.url = c->url;
 	c->opts.user = c->user;
@@ -295,8 +294,7 @@ static int copy_options(umws_client *c, const umws_options *o)
 	c->opts.pinned_pubkey = umws__strdup(o->pinned_pubkey);
 	c->opts.client_cert = umws__strdup(o->client_cert);
 	c->opts.client_key = umws__strdup(o->client_key);
-	if (!c->url || !c->user_agent || (o->user && !c->user) ||
-	    (o->password && !c->password) ||
+	if (!c->url || !c->user_agent ||
 	    (o->ca_file && !c->opts.ca_file) ||
 	    (o->ca_path && !c->opts.ca_path) ||
 	    (o->pinned_pubkey && !c->opts.pinned_pubkey) ||
@@ -359,7 +357,9 @@ UMWS_EXTERN int umws_client_new2(umws_client **out, const umws_options *opts,
 		return bad(errbuf, errlen, UMWS_ENOMEM, "out of memory");
 	umws__clear_error(c);
 	c->ops = &umws__generated_ops;
-	rc = copy_options(c, opts);
+	rc = umws__take_credentials(c, opts, errbuf, errlen);
+	if (rc == UMWS_OK)
+		rc = copy_options(c, opts);
 	if (rc == UMWS_OK) {
 		apply_defaults(&c->opts);
 		rc = new_soap(c);
@@ -367,8 +367,9 @@ UMWS_EXTERN int umws_client_new2(umws_client **out, const umws_options *opts,
 	if (rc == UMWS_OK)
 		rc = umws__transport_init(c);
 	if (rc != UMWS_OK) {
-		bad(errbuf, errlen, rc, c->err.code ? c->err.message :
-		    umws_strerror(rc));
+		if (!errbuf || !errlen || !errbuf[0])
+			bad(errbuf, errlen, rc, c->err.code ? c->err.message :
+			    umws_strerror(rc));
 		umws_client_free(c);
 		return rc;
 	}

@@ -110,6 +110,12 @@ char *umws__strdup(const char *s);
 void umws__tidy_message(char *s);
 int umws__check_text(umws_client *c, const char *what, const char *s,
 		     size_t max);
+int umws__utf8_text_ok(const char *s);
+
+/* credentials.c */
+int umws__check_url_parts(const char *url, char *errbuf, size_t errlen);
+int umws__take_credentials(umws_client *c, const umws_options *o,
+			   char *errbuf, size_t errlen);
 
 /* transport.c */
 int umws__transport_init(umws_client *c);

@@ -1,4 +1,5 @@
 /* transport.c - gSOAP's I/O callbacks over libcurl (HTTP, TLS, NTLM) */
+#define _GNU_SOURCE	/* strcasestr */
 #include "internal.h"
 
 #include <stdio.h>
@@ -313,6 +314,14 @@ static int transport_failed(umws_client *c, const char *action)
 	umws__tidy_message(why);
 
 	tp->code = map_curl_error(tp);
+	/* A peer that drops the connection during the TLS handshake is a
+	 * network failure, not a certificate problem. */
+	if (tp->cres == CURLE_SSL_CONNECT_ERROR &&
+	    (strcasestr(why, "reset by peer") ||
+	     strcasestr(why, "SSL_ERROR_SYSCALL") ||
+	     strcasestr(why, "recv failure") ||
+	     strcasestr(why, "send failure")))
+		tp->code = UMWS_ECONNECT;
 	/* A TLS alert after the handshake (TLS 1.3 refusing a missing
 	 * client certificate) reaches libcurl as a send or receive error. */
 	if ((tp->cres == CURLE_SEND_ERROR || tp->cres == CURLE_RECV_ERROR) &&

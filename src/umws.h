@@ -62,14 +62,15 @@ enum {
 	UMWS_ECONNECT = -3,	/**< name resolution or connection failed */
 	UMWS_ETLS = -4,		/**< TLS handshake or verification failed */
 	UMWS_EAUTH = -5,	/**< the server refused the credentials */
-	UMWS_ETIMEOUT = -6,	/**< a timeout or a wait deadline expired */
+	UMWS_ETIMEOUT = -6,	/**< a connect or request timeout expired */
 	UMWS_EHTTP = -7,	/**< unexpected HTTP status */
 	UMWS_EFAULT = -8,	/**< the server answered with a SOAP fault */
 	UMWS_EPROTO = -9,	/**< the response is not the service's */
 	UMWS_ETOOBIG = -10,	/**< the response is over max_response_bytes */
 	UMWS_EBUSY = -11,	/**< a previous call is still active */
 	UMWS_ECANCELED = -12,	/**< a wait was cancelled by the caller */
-	UMWS_EINTERNAL = -13	/**< a library fault; please report it */
+	UMWS_EINTERNAL = -13,	/**< a library fault; please report it */
+	UMWS_EDEADLINE = -14	/**< a wait's own deadline passed */
 };
 
 /** What the server's SOAP fault says went wrong (umws_error.fault_kind). */
@@ -653,8 +654,15 @@ typedef struct umws_wait_options {
  *
  * @param call the call
  * @param wo may be NULL for the defaults
+ * A failed GetCallInfo ends the wait with its code. When it is
+ * UMWS_EFAULT with UMWS_FAULT_INVALID_CALL_ID the server does not know
+ * the call (a wrong id, or one forgotten after it ended): the call is
+ * then marked over, but the wait still fails, so that a typo in a
+ * stored CallId is never taken for a finished call.
+ *
  * @return UMWS_OK when the target was reached or the call is over;
- *	UMWS_ETIMEOUT at the deadline; UMWS_ECANCELED on cancel;
+ *	UMWS_EDEADLINE when timeout_ms passed first (a request that
+ *	times out gives UMWS_ETIMEOUT); UMWS_ECANCELED on cancel;
  *	UMWS_EINVAL for a NULL call or an unknown wo->version; or the
  *	code of a failed GetCallInfo.
  */

@@ -76,6 +76,7 @@ run env PORT="$p1" EXPIRED_PORT="$(wait_port "$tmp/expired.port")" \
 export UMWS_TEST_PASSWORD=Secr3t-pass
 printf '%s\n' "EXAMPLE:alice:$UMWS_TEST_PASSWORD" \
 	"EXAMPLE:bob:bob-pass:disabled" >"$tmp/users"
+printf 'EXAMPLE:latin:p\xc3\xa4ssw\xc3\xb6rd\n' >>"$tmp/users"
 for i in 0 1 2 3 4 5 6 7; do
 	echo "EXAMPLE:worker$i:$UMWS_TEST_PASSWORD" >>"$tmp/users"
 done

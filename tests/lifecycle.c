@@ -254,6 +254,18 @@ static void upn_user_form_works(void)
 	umws_client_free(c);
 }
 
+/* NTLM hashes the UTF-16 of the password: a Latin-1 one must work. */
+static void non_ascii_password_authenticates(void)
+{
+	umws_client *c;
+	int on = 0;
+
+	c = client_as("EXAMPLE\\latin", "p\xc3\xa4ssw\xc3\xb6rd");
+	T_INT(umws_is_um_enabled(&on, c), UMWS_OK);
+	T_INT(on, 1);
+	umws_client_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4)
@@ -275,6 +287,7 @@ int main(int argc, char **argv)
 	T_RUN(the_guard_refuses_a_second_active_call);
 	T_RUN(wrong_password_is_an_auth_error);
 	T_RUN(upn_user_form_works);
+	T_RUN(non_ascii_password_authenticates);
 	umws_global_cleanup();
 	return t_report("lifecycle");
 }

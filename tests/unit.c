@@ -187,6 +187,57 @@ static void options_refuse_what_they_must(void)
 	T_INT(umws_client_new(NULL, &o), UMWS_EINVAL);
 }
 
+static umws_client *ntlm_client(const char *url, const char *user,
+				const char *password, int *rc)
+{
+	umws_options o = UMWS_OPTIONS_INIT;
+	umws_client *c = NULL;
+	char err[160];
+
+	o.url = url;
+	o.auth = UMWS_AUTH_NTLM;
+	o.user = user;
+	o.password = password;
+	*rc = umws_client_new2(&c, &o, err, sizeof(err));
+	if (*rc && !err[0])
+		T_FAIL("%s", "a refusal must say why");
+	return c;
+}
+
+static void credentials_are_checked_and_made_ntlm_ready(void)
+{
+	const char *url = "https://um.example/EWS/UM2007Legacy.asmx";
+	char big[1100];
+	umws_client *c;
+	int rc;
+
+	memset(big, 'u', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	T_TRUE(!ntlm_client(url, big, "p", &rc));
+	T_INT(rc, UMWS_EINVAL);
+	T_TRUE(!ntlm_client(url, "D\\u", big, &rc));
+	T_INT(rc, UMWS_EINVAL);
+	T_TRUE(!ntlm_client(url, "D\\u", "euro \xe2\x82\xac", &rc));
+	T_INT(rc, UMWS_EINVAL);
+	T_TRUE(!ntlm_client(url, "D\\u\x01", "p", &rc));
+	T_INT(rc, UMWS_EINVAL);
+	T_TRUE(!ntlm_client("https://bob:pw@um.example/x", "D\\u", "p",
+			    &rc));
+	T_INT(rc, UMWS_EINVAL);
+	/* Latin-1 for libcurl's NTLM; the user's letters in capitals,
+	 * the domain's as typed */
+	c = ntlm_client(url, "D\xc3\xa9\\jos\xc3\xa9", "p\xc3\xa4ss",
+			&rc);
+	T_INT(rc, UMWS_OK);
+	T_STR(c ? c->user : NULL, "D\xe9\\jos\xc9");
+	T_STR(c ? c->password : NULL, "p\xe4ss");
+	umws_client_free(c);
+	c = ntlm_client(url, "jos\xc3\xa9@d", "p", &rc);
+	T_STR(c ? c->user : NULL, "jos\xc9@d");
+	umws_client_free(c);
+	T_TRUE(!ntlm_client(url, "D\\\xc3\xbf", "p", &rc));
+}
+
 static void null_and_empty_arguments_are_refused(void)
 {
 	umws_client *c = fake_client(0);
@@ -509,6 +560,23 @@ static void wait_until_stops_at_the_target_or_at_the_end(void)
 	umws_client_free(c);
 }
 
+static void waiting_on_an_unknown_call_fails(void)
+{
+	umws_client *c = fake_client(0);
+	umws_wait_options w = fast_wait(UMWS_STATE_CONNECTED);
+	umws_call *call = NULL;
+
+	fake_reset();
+	fake.info_fault = "InvalidCallIdException";
+	T_INT(umws_call_attach(&call, c, "dHlwbw=="), UMWS_OK);
+	T_INT(umws_call_wait(call, &w), UMWS_EFAULT);
+	T_INT(umws_client_error(c)->fault_kind, UMWS_FAULT_INVALID_CALL_ID);
+	T_INT(umws_call_is_over(call), 1);
+	T_INT(umws_call_unanswered(call), 0);
+	umws_call_free(call);
+	umws_client_free(c);
+}
+
 static void idle_after_placing_means_over(void)
 {
 	umws_client *c = fake_client(0);
@@ -534,8 +602,8 @@ static void wait_deadline_and_cancel_end_the_wait(void)
 	script(1, (const char *[]){ "Alerted" }, (const char *[]){ "None" });
 	T_INT(umws_call_attach(&call, c, "Y2FsbA=="), UMWS_OK);
 	w.timeout_ms = 30;
-	T_INT(umws_call_wait(call, &w), UMWS_ETIMEOUT);
-	T_INT(umws_client_error(c)->code, UMWS_ETIMEOUT);
+	T_INT(umws_call_wait(call, &w), UMWS_EDEADLINE);
+	T_INT(umws_client_error(c)->code, UMWS_EDEADLINE);
 	w.timeout_ms = 0;
 	w.cancel = &cancel;
 	T_INT(umws_call_wait(call, &w), UMWS_ECANCELED);
@@ -589,6 +657,7 @@ int main(void)
 {
 	umws_global_init();
 	T_RUN(options_refuse_what_they_must);
+	T_RUN(credentials_are_checked_and_made_ntlm_ready);
 	T_RUN(null_and_empty_arguments_are_refused);
 	T_RUN(non_utf8_and_control_characters_are_refused);
 	T_RUN(over_long_call_id_is_refused_before_sending);
@@ -604,6 +673,7 @@ int main(void)
 	T_RUN(wait_reports_each_state_change_once);
 	T_RUN(wait_until_stops_at_the_target_or_at_the_end);
 	T_RUN(idle_after_placing_means_over);
+	T_RUN(waiting_on_an_unknown_call_fails);
 	T_RUN(wait_deadline_and_cancel_end_the_wait);
 	T_RUN(hangup_disconnects_only_an_active_call);
 	T_RUN(hangup_of_a_forgotten_call_succeeds);

@@ -25,6 +25,9 @@ static const struct error_class error_classes[] = {
 	  "password" },
 	{ UMWS_ETIMEOUT, CLI_EXIT_NETWORK, "timeout",
 	  "check --url, or allow more time with --timeout SECONDS" },
+	{ UMWS_EDEADLINE, CLI_EXIT_NETWORK, "timeout",
+	  "allow the call more time with --timeout SECONDS after the "
+	  "command" },
 	{ UMWS_EHTTP, CLI_EXIT_HTTP, "http",
 	  "check that --url names the UM service, "
 	  "https://HOST/EWS/UM2007Legacy.asmx" },

@@ -237,7 +237,7 @@ int cli_follow(struct cli *cli, umws_call *call)
 		fflush(stdout);
 	}
 
-	if (rc == UMWS_ETIMEOUT || rc == UMWS_ECANCELED)
+	if (rc == UMWS_EDEADLINE || rc == UMWS_ECANCELED)
 		rc = abort_call(cli, call, rc);
 	else if (rc != UMWS_OK)
 		rc = cli_report(cli, rc, umws_call_id(call));
