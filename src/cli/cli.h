@@ -18,7 +18,9 @@ enum {
 	CLI_EXIT_FAULT = 7,
 	CLI_EXIT_PROTO = 8,
 	CLI_EXIT_UNANSWERED = 9,
-	CLI_EXIT_SIGNAL = 130
+	CLI_EXIT_HANGUP = 129,	/* SIGHUP during a wait */
+	CLI_EXIT_SIGNAL = 130,	/* SIGINT or SIGTERM */
+	CLI_EXIT_PIPE = 141	/* stdout closed (EPIPE) */
 };
 
 /* What a command accepts besides its positional arguments. */
@@ -98,9 +100,12 @@ extern const struct cli_command cli_commands[];
 const struct cli_command *cli_command_find(const char *name);
 
 /* wait.c */
+void cli_signals_init(void);
 void cli_signals_catch(void);
 void cli_signals_default(void);
 int cli_interrupted(void);
+int cli_cancel_exit(void);
+int cli_output_check(void);
 int cli_follow(struct cli *cli, umws_call *call);
 
 /* output.c */
@@ -109,6 +114,7 @@ void cli_put_text(FILE *f, const char *s);
 void cli_put_log(FILE *f, const char *s);
 int cli_exit_code(int code);
 const char *cli_error_kind(int code);
+const char *cli_code_hint(int code);
 int cli_error(const struct cli *cli, int exit_code, const char *kind,
 	      const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

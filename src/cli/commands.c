@@ -30,8 +30,14 @@ static void print_call_id(const struct cli *cli, const char *id)
 	}
 	cli_put_text(stdout, id);
 	putchar('\n');
-	/* a script may read the CallId while the wait goes on */
-	fflush(stdout);
+	/*
+	 * A script may read the CallId while the wait goes on; when nobody
+	 * can read it the wait is cancelled and the call hung up.
+	 */
+	if (cli->wait)
+		cli_output_check();
+	else
+		fflush(stdout);
 }
 
 /* What play and greeting share once PlayOnPhone* has answered. */
@@ -147,16 +153,33 @@ static int check_wait(struct cli *cli)
 	return 0;
 }
 
+/*
+ * umws_call_hangup() begins with a GetCallInfo; a call that never
+ * reported a state was unknown to the server (a wrong id, or one
+ * forgotten after it ended), which the spec counts as hung up. A typo
+ * should not pass unnoticed, hence the note.
+ */
+static int server_knew(const umws_call *call)
+{
+	return umws_call_info_get(call)->state_text[0] != '\0';
+}
+
 static int run_hangup(struct cli *cli)
 {
 	umws_call *call = NULL;
+	int known = 1;
 	int rc = umws_call_attach(&call, cli->client, cli->args[0]);
 
 	if (rc == UMWS_OK)
 		rc = umws_call_hangup(call);
+	if (rc == UMWS_OK)
+		known = server_knew(call);
 	umws_call_free(call);
 	if (rc != UMWS_OK)
 		return cli_report(cli, rc, NULL);
+	if (!known && !cli->json)
+		fputs("umws: note: the server does not know that CallId: "
+		      "the call is over or the id is wrong\n", stderr);
 	if (cli->json) {
 		fputs("{\"call_id\":", stdout);
 		cli_json_string(stdout, cli->args[0]);

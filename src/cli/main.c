@@ -1,4 +1,5 @@
 /* main.c - the umws command: options, the client, then one command */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,11 +115,30 @@ static int wants_json(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A reader that left early (umws props | head -1) ends the program as
+ * SIGPIPE would, quietly with 141; other write errors are reported.
+ */
+static int finish_output(const struct cli *cli, int rc)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	if (rc != 0)
+		return rc;
+	if (errno == EPIPE)
+		return CLI_EXIT_PIPE;
+	return cli_error(cli, CLI_EXIT_OTHER, "internal",
+			 "cannot write the output: %s",
+			 strerror(errno ? errno : EIO));
+}
+
 int main(int argc, char **argv)
 {
 	static struct cli cli;
 	int rc;
 
+	cli_signals_init();
 	cli.json = wants_json(argc, argv);
 	rc = cli_parse_args(&cli, argc, argv);
 	if (rc == 0 && cli.help)
@@ -128,8 +148,5 @@ int main(int argc, char **argv)
 	else if (rc == 0)
 		rc = run(&cli);
 	explicit_bzero(cli.password, sizeof cli.password);
-	if (fflush(stdout) != 0 && rc == 0)
-		rc = cli_error(&cli, CLI_EXIT_OTHER, "internal",
-			       "cannot write the output");
-	return rc;
+	return finish_output(&cli, rc);
 }

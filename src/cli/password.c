@@ -10,11 +10,14 @@
 #include "cli.h"
 
 #define LINE_TOO_LONG (-2)
+#define LINE_HAS_NUL (-3)
 
 /*
  * The first line of fd into buf, without its CR/LF. Read a byte at a
  * time with read(2): stdio would keep a copy of the password in a buffer
- * nobody wipes. Returns the length, -1 with errno, or LINE_TOO_LONG.
+ * nobody wipes. A NUL would silently cut the password short, so it is
+ * refused. Returns the length, -1 with errno, LINE_TOO_LONG or
+ * LINE_HAS_NUL.
  */
 static ssize_t read_line(int fd, char *buf, size_t size)
 {
@@ -25,6 +28,8 @@ static ssize_t read_line(int fd, char *buf, size_t size)
 	while ((got = read(fd, &c, 1)) == 1 && c != '\n') {
 		if (n + 1 == size)
 			return LINE_TOO_LONG;
+		if (c == '\0')
+			return LINE_HAS_NUL;
 		buf[n++] = c;
 	}
 	if (got < 0)
@@ -33,6 +38,33 @@ static ssize_t read_line(int fd, char *buf, size_t size)
 		n--;
 	buf[n] = '\0';
 	return (ssize_t)n;
+}
+
+/* Editors on Windows may begin a file with one; it is not a character
+ * of the password. */
+static ssize_t strip_bom(char *buf, ssize_t n)
+{
+	if (n < 3 || memcmp(buf, "\xef\xbb\xbf", 3) != 0)
+		return n;
+	memmove(buf, buf + 3, (size_t)n - 2);
+	return n - 3;
+}
+
+/*
+ * An empty password would only fail, and each failure counts toward
+ * the account's lockout: refuse it before anything is sent.
+ */
+static int line_error(const struct cli *cli, ssize_t n, const char *from)
+{
+	if (n == LINE_TOO_LONG)
+		return cli_usage(cli, "the password from %s is longer than %d "
+				 "bytes", from, CLI_PASSWORD_MAX - 1);
+	if (n == LINE_HAS_NUL)
+		return cli_usage(cli, "the password from %s holds a NUL byte",
+				 from);
+	if (n == 0)
+		return cli_usage(cli, "the password from %s is empty", from);
+	return 0;
 }
 
 static int read_password_file(struct cli *cli, const char *path)
@@ -47,13 +79,12 @@ static int read_password_file(struct cli *cli, const char *path)
 	n = read_line(fd, cli->password, sizeof cli->password);
 	err = errno;
 	close(fd);
-	if (n == LINE_TOO_LONG)
-		return cli_usage(cli, "the password in %s is longer than %d "
-				 "bytes", path, CLI_PASSWORD_MAX - 1);
-	if (n < 0)
+	if (n == -1)
 		return cli_usage(cli, "cannot read the password file %s: %s",
 				 path, strerror(err));
-	return 0;
+	if (n > 0)
+		n = strip_bom(cli->password, n);
+	return line_error(cli, n, path);
 }
 
 /* With echo off; the terminal is restored on every path. */
@@ -95,15 +126,12 @@ static int prompt_password(struct cli *cli)
 	close(fd);
 
 	if (cli_interrupted())
-		return cli_error(cli, CLI_EXIT_SIGNAL, "canceled",
+		return cli_error(cli, cli_cancel_exit(), "canceled",
 				 "interrupted");
-	if (n == LINE_TOO_LONG)
-		return cli_usage(cli, "the password is longer than %d bytes",
-				 CLI_PASSWORD_MAX - 1);
-	if (n < 0)
+	if (n == -1)
 		return cli_usage(cli, "cannot read the password from the "
 				 "terminal");
-	return 0;
+	return line_error(cli, n, "the terminal");
 }
 
 /* Never from argv: the command line of a process is public. */

@@ -1,4 +1,5 @@
 /* wait.c - following a call: progress lines, signals, hang-up on abort */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +8,14 @@
 
 #include "cli.h"
 
-/* Set by SIGINT and SIGTERM; umws_call_wait() polls it. */
+/*
+ * Set by SIGINT, SIGTERM and SIGHUP, or when standard output cannot be
+ * written during a wait; umws_call_wait() polls it. cancel_cause says
+ * which, for the message and the exit code.
+ */
 static volatile int cancel_flag;
+static volatile sig_atomic_t cancel_cause;
+static int output_errno;
 
 struct mark {
 	char state[UMWS_TEXT_MAX];
@@ -29,7 +36,8 @@ struct progress {
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (!cancel_flag)
+		cancel_cause = sig;
 	cancel_flag = 1;
 }
 
@@ -43,12 +51,24 @@ static void set_handlers(void (*fn)(int), int flags)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/*
+ * A reader that goes away (umws ... --wait | head -1) must not kill the
+ * program before it hangs up: a write to a closed pipe then fails with
+ * EPIPE, which the code sees, instead of raising SIGPIPE.
+ */
+void cli_signals_init(void)
+{
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /*
  * SA_RESETHAND: a second interrupt while the hang-up is on its way ends
  * the program as usual. No SA_RESTART: a blocked read of the password
- * prompt must return.
+ * prompt must return. SIGHUP counts too: a closed terminal or an ended
+ * ssh session must not leave a phone ringing.
  */
 void cli_signals_catch(void)
 {
@@ -63,6 +83,48 @@ void cli_signals_default(void)
 int cli_interrupted(void)
 {
 	return cancel_flag;
+}
+
+/*
+ * Flushes stdout; a failure during a wait cancels it like an interrupt,
+ * since nobody reads what the call does any more. Returns -1 then.
+ */
+int cli_output_check(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	if (!cancel_flag) {
+		output_errno = errno ? errno : EIO;
+		cancel_cause = SIGPIPE;
+	}
+	cancel_flag = 1;
+	return -1;
+}
+
+/* 128 + the signal, as a shell reports a program killed by it. */
+int cli_cancel_exit(void)
+{
+	switch (cancel_cause) {
+	case SIGHUP:
+		return CLI_EXIT_HANGUP;
+	case SIGPIPE:
+		return output_errno == EPIPE ? CLI_EXIT_PIPE : CLI_EXIT_OTHER;
+	default:
+		return CLI_EXIT_SIGNAL;
+	}
+}
+
+static void cancel_reason(char *buf, size_t len)
+{
+	if (cancel_cause == SIGHUP)
+		snprintf(buf, len, "the terminal hung up (SIGHUP)");
+	else if (cancel_cause == SIGPIPE && output_errno == EPIPE)
+		snprintf(buf, len, "standard output was closed");
+	else if (cancel_cause == SIGPIPE)
+		snprintf(buf, len, "cannot write standard output: %s",
+			 strerror(output_errno));
+	else
+		snprintf(buf, len, "interrupted");
 }
 
 static const char *state_text(const umws_call_info *info)
@@ -105,6 +167,7 @@ static void on_progress(const umws_call *call, const umws_call_info *info,
 	remember(pg, info, elapsed_ms);
 	if (pg->cli->json)
 		return;
+	errno = 0;
 	if (pg->live)
 		fputs("\r\033[K", stdout);
 	pg->shown = 1;
@@ -118,7 +181,7 @@ static void on_progress(const umws_call *call, const umws_call_info *info,
 	}
 	if (!pg->live)
 		putchar('\n');
-	fflush(stdout);
+	cli_output_check();
 }
 
 static void print_result_json(const umws_call *call,
@@ -164,14 +227,15 @@ static void abort_reason(const struct cli *cli, int why, char *buf,
 	const umws_error *e = umws_client_error(cli->client);
 
 	if (why == UMWS_ECANCELED)
-		snprintf(buf, len, "interrupted");
-	else if (cli->deadline_ms && cli->until)
-		snprintf(buf, len, "the call did not reach %s within %g s",
+		cancel_reason(buf, len);
+	else if (why == UMWS_EDEADLINE && cli->until)
+		snprintf(buf, len, "the call did not reach %s within the "
+			 "wait deadline of %g s",
 			 umws_call_state_name(cli->until),
 			 cli->deadline_ms / 1000.0);
-	else if (cli->deadline_ms)
-		snprintf(buf, len, "the call did not end within %g s",
-			 cli->deadline_ms / 1000.0);
+	else if (why == UMWS_EDEADLINE)
+		snprintf(buf, len, "the call did not end within the wait "
+			 "deadline of %g s", cli->deadline_ms / 1000.0);
 	else
 		snprintf(buf, len, "%s", e->code == why ? e->message
 							: umws_strerror(why));
@@ -187,13 +251,16 @@ static void print_manual_hangup(const umws_call *call)
 
 /*
  * A wait given up on must not leave a phone ringing: hang up, and say
- * how to do it by hand when that fails too.
+ * how to do it by hand when that fails too. A request that timed out
+ * may have been a passing stall, so the hang-up is tried then as well.
  */
 static int abort_call(struct cli *cli, umws_call *call, int why)
 {
 	char msg[1024];
 	size_t n;
 	int hung_up;
+	const char *hint = why == UMWS_ECANCELED ? NULL
+						 : cli_code_hint(why);
 
 	abort_reason(cli, why, msg, sizeof msg);
 	n = strlen(msg);
@@ -208,9 +275,11 @@ static int abort_call(struct cli *cli, umws_call *call, int why)
 	fputs("\n", stderr);
 	if (!hung_up)
 		print_manual_hangup(call);
+	else if (hint)
+		fprintf(stderr, "umws: %s\n", hint);
 	cli_json_error(cli, cli_error_kind(why), msg, 0, NULL,
 		       umws_call_id(call));
-	return cli_exit_code(why);
+	return why == UMWS_ECANCELED ? cli_cancel_exit() : cli_exit_code(why);
 }
 
 /*
@@ -234,10 +303,11 @@ int cli_follow(struct cli *cli, umws_call *call)
 		rc = UMWS_ECANCELED;
 	if (pg.live && pg.shown) {
 		putchar('\n');
-		fflush(stdout);
+		cli_output_check();
 	}
 
-	if (rc == UMWS_EDEADLINE || rc == UMWS_ECANCELED)
+	if (rc == UMWS_EDEADLINE || rc == UMWS_ETIMEOUT ||
+	    rc == UMWS_ECANCELED)
 		rc = abort_call(cli, call, rc);
 	else if (rc != UMWS_OK)
 		rc = cli_report(cli, rc, umws_call_id(call));
