@@ -273,7 +273,7 @@ static const char global_help[] =
 	"\n"
 	"Drive the Unified Messaging web service of an Exchange server.\n"
 	"\n"
-	"options (before or after the command):\n"
+	"options (before or after the command; --timeout differs):\n"
 	"  --url URL              endpoint, https://HOST/EWS/UM2007Legacy.asmx"
 	"\n"
 	"                         (env UMWS_URL)\n"
@@ -290,9 +290,14 @@ static const char global_help[] =
 	"  --cert FILE --key FILE client certificate and its key, PEM\n"
 	"  --insecure             skip TLS verification (testing only)\n"
 	"  --allow-http           allow credentials over plain http://\n"
-	"  --timeout SECONDS      per request; after play, greeting and wait:"
+	"  --timeout SECONDS      before the command: the limit of each "
+	"request\n"
+	"                         (default 60). After 'play --wait',\n"
+	"                         'greeting --wait' or 'wait': the wait\n"
+	"                         deadline, then the call is hung up (--wait:"
 	"\n"
-	"                         how long to wait for the call\n"
+	"                         120 by default, wait: none; 0: none).\n"
+	"                         After any other command: as before it.\n"
 	"  --json                 one JSON object on stdout\n"
 	"  -v                     more log on stderr; repeat for more\n"
 	"  --version, --help      this program; 'umws COMMAND --help'\n"
@@ -301,11 +306,11 @@ static const char global_help[] =
 
 static const char exit_help[] =
 	"\n"
-	"exit: 0 ok, 2 usage, 3 authentication, 4 TLS, 5 network or timeout,"
-	"\n"
-	"6 HTTP status, 7 SOAP fault, 8 malformed response, 9 call not "
-	"answered,\n"
-	"130 interrupted, 1 other\n";
+	"exit: 0 ok, 2 usage, 3 authentication, 4 TLS, 5 network, request\n"
+	"timeout or wait deadline, 6 HTTP status, 7 SOAP fault, 8 malformed\n"
+	"response, 9 call not answered, 1 other. A wait (--wait, wait)\n"
+	"stopped by SIGHUP exits 129, by SIGINT or SIGTERM 130, by a closed\n"
+	"stdout 141, each after hanging up the call.\n";
 
 void cli_print_help(const struct cli *cli)
 {

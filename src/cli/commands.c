@@ -288,8 +288,10 @@ const struct cli_command cli_commands[] = {
 	  "Call NUMBER and play the voice mail item ENTRY_ID (its base64\n"
 	  "store entry id). Prints the CallId. With --wait, follows the call\n"
 	  "until it ends, one line per state; --timeout SECONDS after the\n"
-	  "command bounds the wait (default 120), then the call is hung up.\n"
-	  "Exit 9 when the call ended without being answered.\n",
+	  "command is then the wait deadline (default 120, 0 for none), not\n"
+	  "a request limit. At the deadline (exit 5), on SIGINT or SIGTERM\n"
+	  "(130), SIGHUP (129) or when stdout is closed (141) the call is\n"
+	  "hung up. Exit 9 when the call ended without being answered.\n",
 	  NULL, run_play },
 	{ "greeting", 1, CMD_DIAL | CMD_WAIT,
 	  "normal|oof --dial NUMBER [--wait]",
@@ -302,11 +304,16 @@ const struct cli_command cli_commands[] = {
 	{ "wait", 1, CMD_UNTIL | CMD_DEADLINE,
 	  "CALL_ID [--until STATE] [--timeout SECONDS]",
 	  "Follow a call until it reaches STATE or ends, one line per state.\n"
-	  "On the deadline or an interrupt the call is hung up (exit 5 or\n"
-	  "130). Exit 9 when the call ended without being answered.\n",
+	  "--timeout SECONDS after the command is the wait deadline (none\n"
+	  "by default), not a request limit. At the deadline (exit 5), on\n"
+	  "SIGINT or SIGTERM (130), SIGHUP (129) or when stdout is closed\n"
+	  "(141) the call is hung up. Exit 9 when the call ended without\n"
+	  "being answered, 7 when the server does not know CALL_ID.\n",
 	  check_wait, run_wait },
 	{ "hangup", 1, 0, "CALL_ID",
-	  "End a call. A call that is already over counts as hung up.\n",
+	  "End a call. A call that is already over, or that the server does\n"
+	  "not know (any more), counts as hung up: exit 0, with a note on\n"
+	  "stderr for an unknown CallId.\n",
 	  NULL, run_hangup },
 	{ "enabled", 0, 0, "",
 	  "Print true when the user is enabled for Unified Messaging.\n",
