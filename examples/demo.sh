@@ -2,7 +2,9 @@
 # make demo: a throwaway CA and users file, umws-server on a free
 # loopback port with TLS and NTLMv2, then the umws CLI places a call,
 # follows it until answered, hangs up, and places one to a busy number.
-# The server is stopped by its PID and would stop by itself anyway.
+# Each command is shown as a "$ ..." line that can be copied (the
+# password excepted). The server is stopped by its PID and would stop by
+# itself anyway.
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -26,16 +28,41 @@ step() { printf '\n%s%s%s\n' "$bold" "$*" "$off"; }
 note() { printf '  %s%s%s\n' "$dim" "$*" "$off"; }
 die() { echo "demo: $*" >&2; exit 1; }
 
+# quote WORD: WORD as a shell would need it typed
+quote() {
+	case $1 in
+	'' | *[!A-Za-z0-9_+=/.:,@%-]*)
+		printf "'%s'" "${1//\'/\'\\\'\'}" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
+# show CMD...: the command line, dimmed, on fd 3 (the terminal or the
+# demo's stdout), so that it shows even when the output is captured
+exec 3>&1
+show_line() { printf '  %s$ %s%s\n' "$dim" "$*" "$off" >&3; }
+show() {
+	local line=$1 arg
+	shift
+	for arg in "$@"; do
+		line+=" $(quote "$arg")"
+	done
+	show_line "$line"
+}
+
 step "Setting up"
+show bash tests/mkcerts.sh "$tmp/pki"
 bash tests/mkcerts.sh "$tmp/pki" || die "cannot make certificates"
 note "a throwaway CA and a certificate for localhost"
 password=$(openssl rand -hex 12)
 echo "EXAMPLE:alice:$password" >"$tmp/users"
-note "a users file with EXAMPLE\\alice and a random password"
-"$B/umws-server" --listen 127.0.0.1:0 --port-file "$tmp/port" \
-	--cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key" \
-	--users "$tmp/users" --time-scale 0.5 --max-seconds 120 \
-	2>"$tmp/server.log" &
+note "a users file with EXAMPLE\\alice and a random password" \
+	"(lines DOMAIN:user:password)"
+server_args=(--listen 127.0.0.1:0 --port-file "$tmp/port"
+	--cert "$tmp/pki/server.pem" --key "$tmp/pki/server.key"
+	--users "$tmp/users" --time-scale 0.5 --max-seconds 120)
+show umws-server "${server_args[@]}"
+"$B/umws-server" "${server_args[@]}" 2>"$tmp/server.log" &
 server=$!
 for _ in $(seq 100); do
 	[ -s "$tmp/port" ] && break
@@ -48,7 +75,15 @@ note "umws-server listening on https://localhost:$port (TLS + NTLMv2)"
 export UMWS_URL="https://localhost:$port/EWS/UM2007Legacy.asmx"
 export UMWS_USER='EXAMPLE\alice' UMWS_PASSWORD=$password
 export UMWS_CACERT="$tmp/pki/ca.pem"
-umws() { "$B/umws" --cacert "$UMWS_CACERT" "$@"; }
+show_line "export UMWS_URL=$(quote "$UMWS_URL")"
+show_line "export UMWS_USER=$(quote "$UMWS_USER")" \
+	"UMWS_CACERT=$(quote "$UMWS_CACERT")"
+show_line "export UMWS_PASSWORD=...   # not shown"
+note "(the umws commands below run $B/umws; put $B on PATH to type them)"
+umws() {
+	show umws "$@"
+	"$B/umws" "$@"
+}
 entry=AAAAAJx2S1rL0QxNp3vFj2yq8EYHAKb4lZ0x9m1Hn3rQ2x7pT1wAAA==
 
 step "Is EXAMPLE\\alice enabled for Unified Messaging?"
