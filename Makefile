@@ -58,10 +58,11 @@ LIB_LIBS := $(CURL_LIBS) $(XML_LIBS) -lm -lpthread
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI := $(B)/umws
 
-SERVER_CFLAGS := $(BASE_CFLAGS) $(GSOAPSSL_CFLAGS) $(XML_CFLAGS) -Igen -Isrc/server
+SERVER_CFLAGS := $(BASE_CFLAGS) $(GSOAPSSL_CFLAGS) $(XML_CFLAGS) -Igen \
+	-Isrc/server -Isrc
 SERVER_SRC := $(wildcard src/server/*.c)
 SERVER_OBJ := $(patsubst %.c,$(B)/server/%.o,gen/soapC.c gen/soapServer.c \
-	$(SERVER_SRC))
+	src/xmlguard.c $(SERVER_SRC))
 SERVER := $(B)/umws-server
 
 GEN_FILES := gen/um.h gen/soapStub.h gen/soapH.h gen/soapC.c \
@@ -128,6 +129,10 @@ $(CLI): $(CLI_SRC) src/umws.h $(LIB_A)
 $(B)/server/gen/%.o: gen/%.c $(GEN_FILES)
 	@mkdir -p $(@D)
 	$(CC) $(SERVER_CFLAGS) -w -c $< -o $@
+
+$(B)/server/src/xmlguard.o: src/xmlguard.c src/xmlguard.h
+	@mkdir -p $(@D)
+	$(CC) $(SERVER_CFLAGS) $(WARN) -c $< -o $@
 
 $(B)/server/src/server/%.o: src/server/%.c src/server/*.h $(GEN_FILES)
 	@mkdir -p $(@D)

@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
-tmp=$(mktemp -d /tmp/umws-demo.XXXXXX)
+tmp=$(mktemp -d)
 server=
 start=$(date +%s.%N)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hand-written C (src/, tests/, examples/, bench/) keeps to STYLE.md:
-# 79 columns with tabs of 8, no TODO/FIXME/XXX markers. gen/ is exempt.
+# 79 columns with tabs of 8, no to-do markers. gen/ is exempt.
 set -u
 cd "$(dirname "$0")/.."
 status=0
@@ -13,7 +13,9 @@ for f in $files; do
 		status=1
 	fi
 done
-marks=$(grep -nE 'TODO|FIXME|XXX' $files /dev/null 2>/dev/null)
+# spelled in pieces so that this file does not match itself
+marker='TO''DO|FIX''ME|X''XX'
+marks=$(grep -nE "$marker" $files /dev/null 2>/dev/null)
 if [ -n "$marks" ]; then
 	echo "$marks"
 	echo "markers found: put known gaps in README's Known limitations"

@@ -11,7 +11,7 @@ umws=$1
 url=$2
 ca=$3
 wrong_url=$4
-tmp=$(mktemp -d /tmp/umws-cli.XXXXXX)
+tmp=$(mktemp -d)
 slow_pid=
 cleanup() {
 	if [ -n "$slow_pid" ]; then

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 B=${B:-build}
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
-tmp=$(mktemp -d /tmp/umws-inst.XXXXXX)
+tmp=$(mktemp -d)
 root=$tmp/root
 server=
 failed=0

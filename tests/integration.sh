@@ -9,7 +9,7 @@ B=${B:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 # RUN wraps every client program (make check-valgrind sets it)
 read -r -a RUN <<<"${RUN:-}"
-tmp=$(mktemp -d /tmp/umws-it.XXXXXX)
+tmp=$(mktemp -d)
 pids=()
 failed=0
 

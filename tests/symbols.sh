@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
 CC=${CC:-cc}
-tmp=$(mktemp -d /tmp/umws-sym.XXXXXX)
+tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 

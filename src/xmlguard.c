@@ -1,0 +1,202 @@
+/* xmlguard.c - libxml2 vouches for a SOAP body before gSOAP reads it */
+#include "xmlguard.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+/*
+ * gSOAP's reader is lenient where a conforming parser is not: it drops
+ * an undefined entity, turns "&#0;" or "&#;" into a NUL that cuts a
+ * string short, passes invalid UTF-8 and code points through, and skips
+ * a DOCTYPE while dropping the entities it declares. Each would silently
+ * change a value. libxml2's SAX parser, with no callbacks but these,
+ * checks the whole body first; SOAP 1.1 forbids a document type
+ * declaration, so any is refused.
+ *
+ * gSOAP also searches an element's attributes and the namespaces in
+ * scope in lists, once per new one: 20000 attributes on one element cost
+ * it seconds, 200000 prefixed siblings minutes. libxml2 counts them
+ * here, in linear time, against the caller's limits.
+ */
+
+struct check {
+	char *why;
+	size_t len;
+	const struct xmlguard_limits *lim;
+	long attributes;
+	long namespaces;
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* libxml2's messages start with a capital and end with a newline. */
+static void say(struct check *st, const char *text)
+{
+	size_t n;
+
+	if (st->why[0])
+		return;
+	snprintf(st->why, st->len, "%s", text);
+	for (char *p = st->why; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	n = strlen(st->why);
+	while (n && st->why[n - 1] == ' ')
+		st->why[--n] = '\0';
+	if (st->why[0] && islower((unsigned char)st->why[1]))
+		st->why[0] = (char)tolower((unsigned char)st->why[0]);
+}
+
+static void stop(xmlParserCtxtPtr ctxt, const char *why)
+{
+	say(ctxt->_private, why);
+	xmlStopParser(ctxt);
+}
+
+static void on_dtd(void *data, const xmlChar *name, const xmlChar *ext,
+		   const xmlChar *sys)
+{
+	stop(data, "a document type declaration, which soap forbids");
+}
+
+static int over(long limit, long n)
+{
+	return limit > 0 && n > limit;
+}
+
+static void on_element(void *data, const xmlChar *local,
+		       const xmlChar *prefix, const xmlChar *uri, int nns,
+		       const xmlChar **ns, int nattrs, int ndefaulted,
+		       const xmlChar **attrs)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct check *st = ctxt->_private;
+	const struct xmlguard_limits *lim = st->lim;
+	char text[96];
+
+	st->attributes += nns + nattrs;
+	st->namespaces += nns;
+	if (over(lim->element_attributes, nns + nattrs))
+		snprintf(text, sizeof(text), "an element has more than %ld "
+			 "attributes", lim->element_attributes);
+	else if (over(lim->total_attributes, st->attributes))
+		snprintf(text, sizeof(text), "more than %ld attributes",
+			 lim->total_attributes);
+	else if (over(lim->total_namespaces, st->namespaces))
+		snprintf(text, sizeof(text), "more than %ld namespace "
+			 "declarations", lim->total_namespaces);
+	else
+		return;
+	stop(ctxt, text);
+}
+
+/* Only the first fatal error is kept: later ones follow from it. */
+static void on_error(void *data, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr ctxt = data;
+	char text[256];
+
+	if (!ctxt || !ctxt->_private || !err || err->level < XML_ERR_FATAL)
+		return;
+	snprintf(text, sizeof(text), "%s (line %d)", err->message ?
+		 err->message : "not well-formed", err->line);
+	say(ctxt->_private, text);
+}
+
+/* Errors libxml2 raises outside a parser (a failed encoding conversion)
+ * go to its thread's generic handler, which prints to stderr. */
+static void quiet(void *data, const char *fmt, ...)
+{
+}
+
+static void on_global_error(void *data, xmlErrorPtr err)
+{
+	if (err && err->level >= XML_ERR_ERROR)
+		say(data, err->message ? err->message : "an encoding error");
+}
+
+/* gSOAP reads the bytes as UTF-8 whatever the XML declaration says, so
+ * a body in another encoding would arrive garbled. */
+static int utf8_only(xmlParserCtxtPtr ctxt, struct check *st)
+{
+	const char *enc = (const char *)ctxt->encoding;
+	char text[80];
+
+	if (!enc && ctxt->input)
+		enc = (const char *)ctxt->input->encoding;
+	if (!enc || !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "us-ascii"))
+		return 1;
+	snprintf(text, sizeof(text), "the body is in %.40s, not utf-8", enc);
+	say(st, text);
+	return 0;
+}
+
+/* The pull parser, unlike the push one, enforces libxml2's nesting
+ * limit (256), so a hostile depth is refused too. */
+static int parse(const char *buf, size_t len, struct check *st)
+{
+	xmlSAXHandler sax, *oldsax;
+	xmlParserCtxtPtr ctxt;
+	int ok;
+
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.internalSubset = on_dtd;
+	sax.startElementNs = on_element;
+	sax.serror = on_error;
+	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
+	if (!ctxt) {
+		say(st, "out of memory");
+		return 0;
+	}
+	oldsax = ctxt->sax;
+	ctxt->sax = &sax;
+	ctxt->userData = ctxt;
+	ctxt->_private = st;
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
+	xmlParseDocument(ctxt);
+	ok = ctxt->wellFormed && !st->why[0] && utf8_only(ctxt, st);
+	ctxt->sax = oldsax;
+	xmlFreeParserCtxt(ctxt);
+	return ok;
+}
+
+int umws__xmlguard_check(const char *buf, size_t len,
+			 const struct xmlguard_limits *lim, char *why,
+			 size_t whylen)
+{
+	struct check st = { why, whylen, lim, 0, 0 };
+	xmlGenericErrorFunc old_generic;
+	void *old_generic_data;
+	xmlStructuredErrorFunc old_structured;
+	void *old_structured_data;
+	int ok;
+
+	why[0] = '\0';
+	if (len == 0 || len > INT_MAX) {
+		say(&st, len ? "too large to check" : "an empty body");
+		return -1;
+	}
+	pthread_once(&init_once, xmlInitParser);
+	old_generic = xmlGenericError;
+	old_generic_data = xmlGenericErrorContext;
+	old_structured = xmlStructuredError;
+	old_structured_data = xmlStructuredErrorContext;
+	/* The handlers are per thread; the caller's own are put back. */
+	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlSetStructuredErrorFunc(&st, on_global_error);
+	ok = parse(buf, len, &st);
+	xmlSetStructuredErrorFunc(old_structured_data, old_structured);
+	xmlSetGenericErrorFunc(old_generic_data, old_generic);
+	if (!ok && !why[0])
+		say(&st, "not well-formed xml");
+	return ok ? 0 : -1;
+}
