@@ -12,44 +12,9 @@ FIX=tests/fixtures/um
 NS=http://schemas.microsoft.com/exchange/services/2006/messages
 HOSTILE=tests/srv_hostile.py
 ALICE='EXAMPLE\alice:Secret1'
-failures=0
-pids=()
+. tests/shlib.sh
+srv_init srv_hostile
 
-unset CURL_CA_BUNDLE REQUESTS_CA_BUNDLE SSL_CERT_FILE
-
-if [ ! -x "$SERVER" ]; then
-	echo "srv_hostile: $SERVER is missing: run make $SERVER" >&2
-	exit 1
-fi
-tmp=$(mktemp -d)
-cleanup() {
-	local p
-
-	for p in "${pids[@]}"; do
-		if kill -0 "$p" 2>/dev/null; then
-			kill "$p"
-			wait "$p" 2>/dev/null
-		fi
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-pass() { echo "ok   $1"; }
-fail() {
-	echo "FAIL $1: expected $2, got $3"
-	failures=$((failures + 1))
-}
-expect() {	# name expected got
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "$2" "$3"; fi
-}
-expect_in() {	# name needle file
-	if grep -q -- "$2" "$3"; then
-		pass "$1"
-	else
-		fail "$1" "'$2'" "$(head -c 300 "$3")"
-	fi
-}
 # name low high value: low <= value <= high, decimals allowed
 expect_between() {
 	if awk -v a="$2" -v b="$3" -v v="$4" \
@@ -58,37 +23,6 @@ expect_between() {
 	else
 		fail "$1" "between $2 and $3" "$4"
 	fi
-}
-
-make_certs() {
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
-		-subj "/CN=umws test CA" -keyout "$tmp/ca.key" \
-		-out "$tmp/ca.pem" 2>/dev/null &&
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
-		-keyout "$tmp/srv.key" -out "$tmp/srv.csr" 2>/dev/null &&
-	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' \
-		>"$tmp/ext" &&
-	openssl x509 -req -in "$tmp/srv.csr" -CA "$tmp/ca.pem" \
-		-CAkey "$tmp/ca.key" -CAcreateserial -days 2 \
-		-extfile "$tmp/ext" -out "$tmp/srv.pem" 2>/dev/null
-}
-
-# start NAME OPTIONS...: a TLS + NTLM server; sets $port.
-start() {
-	local name=$1
-
-	shift
-	"$SERVER" --listen 127.0.0.1:0 --port-file "$tmp/$name.port" \
-		--cert "$tmp/srv.pem" --key "$tmp/srv.key" \
-		--users "$tmp/users" --max-seconds 120 "$@" \
-		2>"$tmp/$name.log" &
-	pids+=($!)
-	for _ in $(seq 50); do
-		[ -s "$tmp/$name.port" ] && break
-		sleep 0.1
-	done
-	port=$(cat "$tmp/$name.port" 2>/dev/null)
-	[ -n "$port" ]
 }
 
 # post PORT PATH BODYFILE: POST like a UM client with NTLM; prints
@@ -144,7 +78,7 @@ test_startup() {
 		--users "$tmp/users" --stats-file "$tmp/no/stats"
 	refuse "missing certificate" "cannot use certificate" \
 		--users "$tmp/users" --cert "$tmp/none.pem" \
-		--key "$tmp/srv.key"
+		--key "$tmp/server.key"
 	refuse "--max-connections 0" "not a valid number" \
 		--users "$tmp/users" --max-connections 0
 }
@@ -390,14 +324,11 @@ test_stop() {
 	fi
 }
 
-if ! make_certs; then
-	echo "srv_hostile: openssl could not make the test certificates" >&2
-	exit 1
-fi
 printf 'EXAMPLE:alice:Secret1\n' >"$tmp/users"
 test_startup
-if ! start A || ! A=$port || ! start L --max-connections 4 \
-	--idle-timeout 1 --request-timeout 2 || ! L=$port; then
+if ! start_server A || ! A=$port || ! start_server L \
+	--max-connections 4 --idle-timeout 1 --request-timeout 2 ||
+	! L=$port; then
 	echo "srv_hostile: servers did not start:" >&2
 	cat "$tmp"/*.log >&2
 	exit 1

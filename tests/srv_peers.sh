@@ -1,6 +1,6 @@
 #!/bin/bash
 # umws-server against real peers: libcurl (curl --ntlm) and python3-zeep
-# with requests_ntlm, over TLS with a throwaway CA made here.
+# with requests_ntlm, over TLS with the throwaway CA of tests/mkcerts.sh.
 # Usage: B=build PYTHON=/usr/bin/python3 bash tests/srv_peers.sh
 set -u
 
@@ -9,72 +9,8 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 SERVER=$B/umws-server
 FIX=tests/fixtures/um
 NS=http://schemas.microsoft.com/exchange/services/2006/messages
-failures=0
-pid=
-
-# The environment's CA bundle would override --cacert and verify=.
-unset CURL_CA_BUNDLE REQUESTS_CA_BUNDLE SSL_CERT_FILE
-
-if [ ! -x "$SERVER" ]; then
-	echo "srv_peers: $SERVER is missing: run make $SERVER" >&2
-	exit 1
-fi
-tmp=$(mktemp -d)
-cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid"
-		wait "$pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-pass() { echo "ok   $1"; }
-fail() {
-	echo "FAIL $1: expected $2, got $3"
-	failures=$((failures + 1))
-}
-expect() {	# name expected got
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "$2" "$3"; fi
-}
-expect_in() {	# name needle file
-	if grep -q -- "$2" "$3"; then
-		pass "$1"
-	else
-		fail "$1" "body with '$2'" "$(head -c 400 "$3")"
-	fi
-}
-
-make_certs() {
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
-		-subj "/CN=umws test CA" -keyout "$tmp/ca.key" \
-		-out "$tmp/ca.pem" 2>/dev/null &&
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
-		-keyout "$tmp/srv.key" -out "$tmp/srv.csr" 2>/dev/null &&
-	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' \
-		>"$tmp/ext" &&
-	openssl x509 -req -in "$tmp/srv.csr" -CA "$tmp/ca.pem" \
-		-CAkey "$tmp/ca.key" -CAcreateserial -days 2 \
-		-extfile "$tmp/ext" -out "$tmp/srv.pem" 2>/dev/null
-}
-
-start_server() {
-	printf 'EXAMPLE:alice:Secret1\nEXAMPLE:bob:Bob-pw2:disabled\n' \
-		>"$tmp/users"
-	"$SERVER" --listen 127.0.0.1:0 --port-file "$tmp/port" \
-		--cert "$tmp/srv.pem" --key "$tmp/srv.key" \
-		--users "$tmp/users" --stats-file "$tmp/stats" \
-		--fqdn um01.example.test --time-scale 0.05 \
-		--max-seconds 120 2>"$tmp/server.log" &
-	pid=$!
-	for _ in $(seq 50); do
-		[ -s "$tmp/port" ] && break
-		sleep 0.1
-	done
-	port=$(cat "$tmp/port" 2>/dev/null)
-	URL=https://127.0.0.1:$port/EWS/UM2007Legacy.asmx
-	[ -n "$port" ]
-}
+. tests/shlib.sh
+srv_init srv_peers
 
 # soap OP BODYFILE CREDENTIALS: POST like a UM client; prints the status.
 soap() {
@@ -269,12 +205,12 @@ test_zeep() {
 }
 
 test_stop() {
-	local rc
+	local rc pid=${pids[0]}
 
 	kill -TERM "$pid"
 	wait "$pid"
 	rc=$?
-	pid=
+	pids=()
 	expect "server exits cleanly on SIGTERM" 0 "$rc"
 	expect_in "server logged operations with user names" \
 		'user=EXAMPLE\\alice op=PlayOnPhone outcome=ok' \
@@ -286,15 +222,14 @@ test_stop() {
 	fi
 }
 
-if ! make_certs; then
-	echo "srv_peers: openssl could not make the test certificates" >&2
-	exit 1
-fi
-if ! start_server; then
+printf 'EXAMPLE:alice:Secret1\nEXAMPLE:bob:Bob-pw2:disabled\n' >"$tmp/users"
+if ! start_server server --stats-file "$tmp/stats" \
+	--fqdn um01.example.test --time-scale 0.05; then
 	echo "srv_peers: server did not start:" >&2
 	cat "$tmp/server.log" >&2
 	exit 1
 fi
+URL=https://127.0.0.1:$port/EWS/UM2007Legacy.asmx
 test_curl_ntlm
 test_curl_refusals
 test_curl_faults
