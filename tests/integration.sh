@@ -9,6 +9,7 @@ B=${B:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 # RUN wraps every client program (make check-valgrind sets it)
 read -r -a RUN <<<"${RUN:-}"
+[ ${#RUN[@]} -gt 0 ] && export UMWS_TEST_SLOW=1
 tmp=$(mktemp -d)
 pids=()
 failed=0
