@@ -40,13 +40,34 @@ GSOAP_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir gsoap 2>/dev/null)
 # gSOAP is linked in statically and hidden, so the shared library exports
 # nothing but umws_* and does not clash with a program's own gSOAP.
 GSOAP_STATIC := $(GSOAP_LIBDIR)/libgsoap.a
+GSOAP_PC_PRIVATE := -l:libgsoap.a
+
+# GSOAP_SRC=DIR: gSOAP's runtime is compiled here from DIR/stdsoap2.c (the
+# gSOAP version soapcpp2 wrote gen/ with; tools/gsoap-source.sh fetches
+# Debian's) instead of taken from libgsoap.a. Its hash tables are then
+# sized for this service's small messages: libgsoap.a clears 1999 + 4096
+# slots twice per call, over half the client's work (docs/BENCHMARKS.md).
+# The table sizes change struct soap, so the runtime goes inside
+# libumws.a and the library's objects are rebuilt when GSOAP_SRC changes.
+GSOAP_SRC ?=
+GSOAP_TUNE :=
+GSOAP_OBJ :=
+ifneq ($(GSOAP_SRC),)
+ifeq ($(wildcard $(GSOAP_SRC)/stdsoap2.c $(GSOAP_SRC)/stdsoap2.h),)
+$(error GSOAP_SRC=$(GSOAP_SRC) holds no stdsoap2.c and stdsoap2.h; \
+	tools/gsoap-source.sh fetches them)
+endif
+GSOAP_TUNE := -I$(GSOAP_SRC) -DSOAP_IDHASH=19 -DSOAP_PTRHASH=32
+GSOAP_OBJ := $(B)/gsoap/stdsoap2.o
+GSOAP_STATIC :=
+GSOAP_PC_PRIVATE :=
+endif
 SERVER_LIBS := $(shell $(PKG_CONFIG) --libs gsoapssl openssl 2>/dev/null) \
 	$(XML_LIBS) -lz -lm -lpthread
 LDFLAGS ?=
 
-LIB_CFLAGS := $(BASE_CFLAGS) $(GSOAP_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) \
-	-Igen -Isrc \
-	-DUMWS_BUILDING -fvisibility=hidden
+LIB_CFLAGS := $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAP_CFLAGS) $(CURL_CFLAGS) \
+	$(XML_CFLAGS) -Igen -Isrc -DUMWS_BUILDING -fvisibility=hidden
 GEN_CLIENT := gen/soapC.c gen/soapClient.c
 LIB_SRC := $(wildcard src/*.c)
 LIB_OBJ := $(patsubst %.c,$(B)/lib/%.o,$(GEN_CLIENT) $(LIB_SRC))
@@ -100,19 +121,31 @@ check-gen:
 	@echo "gen/ matches wsdl/"
 
 # ---- library ---------------------------------------------------------
-$(B)/lib/gen/%.o: gen/%.c $(GEN_FILES)
+# Which gSOAP runtime the objects were compiled for; rewritten only when
+# that changes, so that a build directory never mixes the two layouts.
+$(B)/gsoap.cfg: FORCE
+	@mkdir -p $(@D)
+	@echo '$(GSOAP_SRC) $(GSOAP_TUNE)' >$@.$$$$ && \
+	if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
+
+$(B)/gsoap/stdsoap2.o: $(GSOAP_SRC)/stdsoap2.c $(B)/gsoap.cfg
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAP_CFLAGS) \
+		-fvisibility=hidden -w -c $< -o $@
+
+$(B)/lib/gen/%.o: gen/%.c $(GEN_FILES) $(B)/gsoap.cfg
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -w -c $< -o $@
 
-$(B)/lib/src/%.o: src/%.c src/*.h $(GEN_FILES)
+$(B)/lib/src/%.o: src/%.c src/*.h $(GEN_FILES) $(B)/gsoap.cfg
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) $(WARN) -c $< -o $@
 
-$(LIB_A): $(LIB_OBJ)
+$(LIB_A): $(LIB_OBJ) $(GSOAP_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIB_SO): $(LIB_OBJ)
+$(LIB_SO): $(LIB_OBJ) $(GSOAP_OBJ)
 	$(CC) -shared $(SANFLAGS) $(LDFLAGS) -Wl,-soname,$(LIB_SONAME) \
 		-Wl,--exclude-libs,ALL -Wl,--no-undefined -o $@ $^ \
 		$(GSOAP_STATIC) $(LIB_LIBS)
@@ -219,8 +252,18 @@ $(B)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
 
+# With GSOAP_SRC the same code on Debian's libgsoap.a runs beside it.
 bench: all $(BENCH_PROGS)
-	PYTHON=$(PYTHON) B=$(B) VALGRIND=$(VALGRIND) $(PYTHON) bench/run.py
+ifneq ($(GSOAP_SRC),)
+	$(MAKE) B=$(B)/libgsoap GSOAP_SRC= $(B)/libgsoap/bench/umws_bench \
+		$(B)/libgsoap/bench/ipc
+endif
+	PYTHON=$(PYTHON) B=$(B) VALGRIND=$(VALGRIND) \
+		GSOAP_RUNTIME="$(if $(GSOAP_SRC),compiled from \
+		$(GSOAP_SRC)/stdsoap2.c with $(filter -D%,$(GSOAP_TUNE)),\
+		Debian libgsoap.a)" \
+		SYSTEM_B="$(if $(GSOAP_SRC),$(B)/libgsoap)" \
+		$(PYTHON) bench/run.py
 
 # The whole suite with AddressSanitizer and UBSan in the library, the
 # CLI, the server and the tests; any report fails the run.
@@ -284,6 +327,7 @@ $(B)/umws.pc: umws.pc.in FORCE
 	@mkdir -p $(@D)
 	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@GSOAP_PRIVATE@ *|$(GSOAP_PC_PRIVATE) |' \
 		umws.pc.in >$@.$$$$ && \
 	if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
 

@@ -8,7 +8,10 @@ Every figure is measured by this run; nothing is carried over.
 
 Environment: B (build dir), PYTHON, VALGRIND, BENCH_N (keep-alive
 calls, default 20000), BENCH_ROUNDS (3), BENCH_N_RECONNECT (1000),
-BENCH_N_ZEEP (2000), BENCH_QUICK=1 (smaller everything, for a try).
+BENCH_N_ZEEP (2000), BENCH_QUICK=1 (smaller everything, for a try);
+GSOAP_RUNTIME (how B's gSOAP runtime was built, for the report) and
+SYSTEM_B (a build directory of the same code on Debian's libgsoap.a,
+measured beside B when B's runtime was compiled from GSOAP_SRC).
 """
 import json
 import os
@@ -38,6 +41,10 @@ RSS_N = (1000, 10000 if QUICK else 100000)
 LEAK_N = 1000 if QUICK else 10000
 IPC_N = 2000
 THREADS = (1, 2, 4, 8)
+GSOAP_RUNTIME = os.environ.get("GSOAP_RUNTIME") or "Debian libgsoap.a"
+SYSTEM_B = os.environ.get("SYSTEM_B")
+SYSTEM_B = os.path.join(ROOT, SYSTEM_B) if SYSTEM_B else None
+SYSTEM_LINE = "umws, Debian libgsoap.a"
 USER = "EXAMPLE\\alice"
 PASSWORD = "Bench-pass-1"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -170,8 +177,8 @@ class Bench:
         self.body = os.path.join(srv.tmp, "request.xml")
         run(self.umws("capture", self.call_id, self.body), self.env)
 
-    def umws(self, mode, *rest):
-        return ([os.path.join(B, "bench", "umws_bench"), mode] +
+    def umws(self, mode, *rest, build=B):
+        return ([os.path.join(build, "bench", "umws_bench"), mode] +
                 self.args + [str(x) for x in rest])
 
     def curl(self, n):
@@ -184,20 +191,27 @@ class Bench:
             [self.call_id, str(n)]
 
     def pair(self, pin=None):
-        """umws and the libcurl limit, rounds interleaved."""
-        umws, curl = [], []
+        """umws (on both gSOAP runtimes when there are two) and the
+        libcurl limit, rounds interleaved."""
+        umws, system, curl = [], [], []
         wrap = ["taskset", "-c", pin] if pin else []
         if pin:
             self.srv.pin(pin)
         for i in range(ROUNDS):
-            log("round %d/%d: umws, then libcurl%s" %
-                (i + 1, ROUNDS, " pinned to cpu " + pin if pin else ""))
+            log("round %d/%d: umws, %sthen libcurl%s" %
+                (i + 1, ROUNDS, "umws on libgsoap.a, " if SYSTEM_B else "",
+                 " pinned to cpu " + pin if pin else ""))
             umws.append(measure(self.srv, wrap + self.umws(
                 "keepalive", self.call_id, N), self.env))
+            if SYSTEM_B:
+                system.append(measure(self.srv, wrap + self.umws(
+                    "keepalive", self.call_id, N, build=SYSTEM_B),
+                    self.env))
             curl.append(measure(self.srv, wrap + self.curl(N), self.env))
         if pin:
             self.srv.pin("0-%d" % (os.cpu_count() - 1))
-        return median_round(umws), median_round(curl)
+        return (median_round(umws), median_round(system) if system else None,
+                median_round(curl))
 
     def others(self):
         log("reconnect per call, %d calls" % N_RECONNECT)
@@ -246,14 +260,14 @@ class Bench:
         return out
 
 
-def instructions_per_call():
+def instructions_per_call(build=B):
     """Client work alone: callgrind over measured() in bench/ipc.c."""
     log("callgrind over serialisation and parsing, %d calls" % IPC_N)
     fixture = os.path.join(ROOT, "tests/fixtures/um/GetCallInfo.response.xml")
     with tempfile.TemporaryDirectory() as tmp:
         res = run([VALGRIND, "--tool=callgrind", "--toggle-collect=measured",
                    "--callgrind-out-file=" + os.path.join(tmp, "cg.out"),
-                   os.path.join(B, "bench", "ipc"), fixture, str(IPC_N)],
+                   os.path.join(build, "bench", "ipc"), fixture, str(IPC_N)],
                   os.environ)
     m = re.search(r"Collected : (\d+)", res.stderr)
     total = int(m.group(1))
@@ -283,7 +297,8 @@ def machine():
             ["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
         "umws": umws, "libcurl": first_line(["curl-config", "--version"]),
         "openssl": first_line(["openssl", "version"]),
-        "gsoap": pkg("gsoap"), "libxml2": pkg("libxml-2.0"),
+        "gsoap": pkg("gsoap"), "gsoap_runtime": GSOAP_RUNTIME,
+        "libxml2": pkg("libxml-2.0"),
         "cc": first_line([os.environ.get("CC", "cc"), "--version"]),
         "python": platform.python_version(),
         "zeep": first_line([PYTHON, "-c",
@@ -316,10 +331,10 @@ def targets(r):
 
 def table(r):
     limit = r["lines"]["libcurl limit"]["calls_per_s"]
-    rows = ["%-30s %7s %9s %8s %7s %7s %5s" % (
+    rows = ["%-32s %7s %9s %8s %7s %7s %5s" % (
         "client (GetCallInfo)", "calls", "calls/s", "x limit", "srv cpu",
         "cli cpu", "ntlm")]
-    fmt = "%-30s %7d %9.0f %8.3f %6.0f%% %6.0f%% %5d"
+    fmt = "%-32s %7d %9.0f %8.3f %6.0f%% %6.0f%% %5d"
     for name, x in r["lines"].items():
         rows.append(fmt % (name, x["calls"], x["calls_per_s"],
                            x["calls_per_s"] / limit,
@@ -333,10 +348,10 @@ def table(r):
                            100 * x["server_cpu_share"],
                            100 * x["client_cpu_share"], x["ntlm_handshakes"]))
     rows.append("")
-    rows.append("%-30s %7s %9s %8s %7s %7s" % (
+    rows.append("%-32s %7s %9s %8s %7s %7s" % (
         "umws threads", "calls", "calls/s", "scaling", "srv cpu", "cli cpu"))
     for t, x in r["scaling"].items():
-        rows.append("%-30s %7d %9.0f %7.2fx %6.0f%% %6.0f%%" % (
+        rows.append("%-32s %7d %9.0f %7.2fx %6.0f%% %6.0f%%" % (
             "%s thread(s)" % t, x["calls"], x["calls_per_s"], x["factor"],
             100 * x["server_cpu_share"], 100 * x["client_cpu_share"]))
     m = r["memory"]
@@ -349,6 +364,10 @@ def table(r):
     rows.append("client work per GetCallInfo (callgrind, no network): "
                 "%d instructions" % r["client_instructions"]
                 ["instructions_per_call"])
+    if "client_instructions_system" in r:
+        rows.append("  the same on Debian libgsoap.a: %d instructions" %
+                    r["client_instructions_system"]["instructions_per_call"])
+    rows.append("umws's gSOAP runtime: %s" % r["machine"]["gsoap_runtime"])
     rows.append("")
     for t in r["targets"]:
         rows.append("%-4s %-40s measured %s, want %s" % (
@@ -359,16 +378,21 @@ def table(r):
 
 def collect(bench):
     r = {"n": N, "rounds": ROUNDS, "lines": {}}
-    umws, curl = bench.pair()
+    umws, system, curl = bench.pair()
     r["lines"]["umws keep-alive"] = umws
+    if system:
+        r["lines"][SYSTEM_LINE] = system
     r["lines"]["libcurl limit"] = curl
     rec, zp = bench.others()
     r["lines"]["umws reconnect per call"] = rec
     r["lines"]["zeep + requests-ntlm"] = zp
-    umws, curl = bench.pair(pin="0")
+    umws, system, curl = bench.pair(pin="0")
+    lines = {"umws keep-alive, cpu 0": umws}
+    if system:
+        lines[SYSTEM_LINE + ", cpu 0"] = system
+    lines["libcurl limit, cpu 0"] = curl
     r["pinned_cpu0"] = {"note": "client and every server thread on cpu 0",
-                        "lines": {"umws keep-alive, cpu 0": umws,
-                                  "libcurl limit, cpu 0": curl}}
+                        "lines": lines}
     th = bench.threads()
     base = th[1]["calls_per_s"]
     r["scaling"] = {str(t): dict(x, factor=round(x["calls_per_s"] / base, 2))
@@ -389,6 +413,8 @@ def main():
             srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     r["client_instructions"] = instructions_per_call()
+    if SYSTEM_B:
+        r["client_instructions_system"] = instructions_per_call(SYSTEM_B)
     r["machine"] = machine()
     r["targets"] = targets(r)
     r["total_seconds"] = round(time.monotonic() - started, 1)
