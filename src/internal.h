@@ -6,6 +6,7 @@
 
 #include "umws.h"
 #include "soapH.h"
+#include "xmlguard.h"
 
 /* The per-user CallId limit one server generation accepts (spec); ids are
  * refused above a generous multiple of it so a caller cannot make us send
@@ -87,6 +88,7 @@ struct umws_transport {
 	char action[256];	/* SOAPAction of the request */
 	umws__exchange_fn exchange;
 	void *exchange_data;
+	struct xmlguard *xml;	/* checks responses (xmlguard.c) */
 };
 
 struct umws_client {
@@ -129,7 +131,8 @@ umws_fault_kind umws__fault_kind_of(const char *exception_type);
 const char *umws__local_name(const char *qname);
 
 /* wellformed.c */
-int umws__xml_check(const char *buf, size_t len, char *why, size_t whylen);
+int umws__xml_check(struct xmlguard **g, const char *buf, size_t len,
+		    char *why, size_t whylen);
 void umws__xml_init(void);
 void umws__xml_cleanup(void);
 

@@ -477,7 +477,8 @@ static int check_body(umws_client *c)
 	char why[256];
 
 	if (tp->resp_len == 0 ||
-	    umws__xml_check(tp->resp, tp->resp_len, why, sizeof(why)) == 0)
+	    umws__xml_check(&tp->xml, tp->resp, tp->resp_len, why,
+			    sizeof(why)) == 0)
 		return UMWS_OK;
 	if (tp->status == 500) {
 		tp->code = UMWS_EHTTP;
@@ -596,6 +597,7 @@ void umws__transport_free(umws_client *c)
 	curl_slist_free_all(tp->headers);
 	free(tp->req);
 	free(tp->resp);
+	umws__xmlguard_free(tp->xml);
 	memset(tp, 0, sizeof(*tp));
 }
 

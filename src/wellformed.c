@@ -14,9 +14,14 @@ static const struct xmlguard_limits response_limits = {
 	.total_namespaces = 256,
 };
 
-int umws__xml_check(const char *buf, size_t len, char *why, size_t whylen)
+/* *g is made on first use (a fresh parser per check if that fails). */
+int umws__xml_check(struct xmlguard **g, const char *buf, size_t len,
+		    char *why, size_t whylen)
 {
-	return umws__xmlguard_check(buf, len, &response_limits, why, whylen);
+	if (!*g)
+		*g = umws__xmlguard_new();
+	return umws__xmlguard_check(*g, buf, len, &response_limits, why,
+				    whylen);
 }
 
 void umws__xml_init(void)

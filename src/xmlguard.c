@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -33,6 +34,18 @@ struct check {
 	const struct xmlguard_limits *lim;
 	long attributes;
 	long namespaces;
+	int depth;
+};
+
+/* libxml2's own nesting limit, which its push parser does not apply. */
+#define MAX_DEPTH 256
+
+/* Names a kept parser may have interned before it is replaced, so that
+ * a stream of bodies with ever new names cannot grow it without end. */
+#define MAX_DICT_NAMES 2048
+
+struct xmlguard {
+	xmlParserCtxtPtr ctxt;	/* NULL until the first check */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -84,7 +97,10 @@ static void on_element(void *data, const xmlChar *local,
 
 	st->attributes += nns + nattrs;
 	st->namespaces += nns;
-	if (over(lim->element_attributes, nns + nattrs))
+	if (++st->depth > MAX_DEPTH)
+		snprintf(text, sizeof(text), "excessive depth: more than %d "
+			 "nested elements", MAX_DEPTH);
+	else if (over(lim->element_attributes, nns + nattrs))
 		snprintf(text, sizeof(text), "an element has more than %ld "
 			 "attributes", lim->element_attributes);
 	else if (over(lim->total_attributes, st->attributes))
@@ -96,6 +112,15 @@ static void on_element(void *data, const xmlChar *local,
 	else
 		return;
 	stop(ctxt, text);
+}
+
+static void on_element_end(void *data, const xmlChar *local,
+			   const xmlChar *prefix, const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct check *st = ctxt->_private;
+
+	st->depth--;
 }
 
 /* Only the first fatal error is kept: later ones follow from it. */
@@ -139,41 +164,79 @@ static int utf8_only(xmlParserCtxtPtr ctxt, struct check *st)
 	return 0;
 }
 
-/* The pull parser, unlike the push one, enforces libxml2's nesting
- * limit (256), so a hostile depth is refused too. */
-static int parse(const char *buf, size_t len, struct check *st)
+/*
+ * The push parser, given the whole body as its one and last chunk,
+ * parses it as the pull parser would; unlike that one it can be reset
+ * and used again, which keeps its buffers and dictionary and halves the
+ * cost of checking a small response. A parser is kept only after a body
+ * that passed: one stopped halfway may hold state that a reset leaves.
+ */
+static xmlParserCtxtPtr new_parser(void)
 {
-	xmlSAXHandler sax, *oldsax;
+	xmlSAXHandler sax;
 	xmlParserCtxtPtr ctxt;
-	int ok;
 
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.internalSubset = on_dtd;
 	sax.startElementNs = on_element;
+	sax.endElementNs = on_element_end;
 	sax.serror = on_error;
-	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
+	/* The handler is copied; userData becomes ctxt itself. */
+	ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
+	if (ctxt)
+		xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
+	return ctxt;
+}
+
+static int parse(struct xmlguard *g, const char *buf, size_t len,
+		 struct check *st)
+{
+	xmlParserCtxtPtr ctxt = g->ctxt;
+	int ok;
+
+	if (ctxt && xmlCtxtResetPush(ctxt, NULL, 0, NULL, NULL) != 0) {
+		xmlFreeParserCtxt(ctxt);
+		ctxt = NULL;
+	}
+	g->ctxt = NULL;
+	if (!ctxt)
+		ctxt = new_parser();
 	if (!ctxt) {
 		say(st, "out of memory");
 		return 0;
 	}
-	oldsax = ctxt->sax;
-	ctxt->sax = &sax;
-	ctxt->userData = ctxt;
 	ctxt->_private = st;
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
-	xmlParseDocument(ctxt);
+	xmlParseChunk(ctxt, buf, (int)len, 1);
 	ok = ctxt->wellFormed && !st->why[0] && utf8_only(ctxt, st);
-	ctxt->sax = oldsax;
-	xmlFreeParserCtxt(ctxt);
+	ctxt->_private = NULL;
+	if (ok && xmlDictSize(ctxt->dict) <= MAX_DICT_NAMES)
+		g->ctxt = ctxt;
+	else
+		xmlFreeParserCtxt(ctxt);
 	return ok;
 }
 
-int umws__xmlguard_check(const char *buf, size_t len,
+struct xmlguard *umws__xmlguard_new(void)
+{
+	return calloc(1, sizeof(struct xmlguard));
+}
+
+void umws__xmlguard_free(struct xmlguard *g)
+{
+	if (!g)
+		return;
+	if (g->ctxt)
+		xmlFreeParserCtxt(g->ctxt);
+	free(g);
+}
+
+int umws__xmlguard_check(struct xmlguard *g, const char *buf, size_t len,
 			 const struct xmlguard_limits *lim, char *why,
 			 size_t whylen)
 {
-	struct check st = { why, whylen, lim, 0, 0 };
+	struct check st = { why, whylen, lim, 0, 0, 0 };
+	struct xmlguard once = { NULL };
 	xmlGenericErrorFunc old_generic;
 	void *old_generic_data;
 	xmlStructuredErrorFunc old_structured;
@@ -193,7 +256,9 @@ int umws__xmlguard_check(const char *buf, size_t len,
 	/* The handlers are per thread; the caller's own are put back. */
 	xmlSetGenericErrorFunc(NULL, quiet);
 	xmlSetStructuredErrorFunc(&st, on_global_error);
-	ok = parse(buf, len, &st);
+	ok = parse(g ? g : &once, buf, len, &st);
+	if (once.ctxt)
+		xmlFreeParserCtxt(once.ctxt);
 	xmlSetStructuredErrorFunc(old_structured_data, old_structured);
 	xmlSetGenericErrorFunc(old_generic_data, old_generic);
 	if (!ok && !why[0])

@@ -13,12 +13,20 @@ struct xmlguard_limits {
 	long total_namespaces;		/* declarations in the whole body */
 };
 
+/* A checker that keeps its libxml2 parser between bodies; one thread at
+ * a time. umws__xmlguard_new returns NULL when out of memory. */
+struct xmlguard;
+struct xmlguard *umws__xmlguard_new(void);
+void umws__xmlguard_free(struct xmlguard *g);
+
 /*
+ * With g, its parser is used and kept; with NULL, a fresh one is made
+ * and freed.
  * 0 when buf is well-formed XML in UTF-8, without a document type
  * declaration, no deeper than 256 levels and within lim; else -1 with a
  * one-line lower-case reason in why. Thread-safe; never prints.
  */
-int umws__xmlguard_check(const char *buf, size_t len,
+int umws__xmlguard_check(struct xmlguard *g, const char *buf, size_t len,
 			 const struct xmlguard_limits *lim, char *why,
 			 size_t whylen);
 

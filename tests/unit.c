@@ -653,6 +653,79 @@ static void hangup_of_a_forgotten_call_succeeds(void)
 	umws_client_free(c);
 }
 
+/*
+ * A kept parser (one per client) must judge every body as a fresh one
+ * would, whatever the bodies before it were: refused ones stopped
+ * halfway with namespaces and elements open, and passing ones that
+ * filled its dictionary with new names.
+ */
+static int fresh_verdict(const char *body, char *why, size_t len)
+{
+	static const struct xmlguard_limits lim = { 64, 0, 256 };
+
+	return umws__xmlguard_check(NULL, body, strlen(body), &lim, why, len);
+}
+
+static void kept_parser_judges_like_a_fresh_one(void)
+{
+	static const char *const bodies[] = {
+		"<s:E xmlns:s=\"urn:s\"><s:B><x>1</x></s:B></s:E>",
+		"<s:E xmlns:s=\"urn:s\"><s:B><x>1</x>",
+		"<E xmlns:p=\"urn:p\"><p:a/><p:b>&undefined;</p:b></E>",
+		"<!DOCTYPE E [<!ENTITY e \"x\">]><E>&e;</E>",
+		"<E>\xc3\x28</E>",
+		"<E><a></b></E>",
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><E/>",
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><E>caf\xc3\xa9</E>",
+		"<E a=\"1\" a=\"2\"/>",
+		"<E>&#0;</E>",
+		"<E/><F/>",
+		"<E/>",
+	};
+	struct xmlguard *g = NULL;
+	char want_why[256], why[256], deep[9000], names[64];
+	size_t i;
+	int round, want;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
+			want = fresh_verdict(bodies[i], want_why,
+					     sizeof(want_why));
+			T_INT(umws__xml_check(&g, bodies[i], strlen(bodies[i]),
+					      why, sizeof(why)), want);
+			T_STR(why, want_why);
+		}
+	}
+	T_INT(fresh_verdict(bodies[0], why, sizeof(why)), 0);
+	T_INT(fresh_verdict(bodies[1], why, sizeof(why)), -1);
+	T_INT(fresh_verdict(bodies[3], why, sizeof(why)), -1);
+	T_INT(fresh_verdict(bodies[6], why, sizeof(why)), -1);
+
+	/* Past libxml2's nesting limit, which the push parser leaves to
+	 * us; at it, fine. */
+	for (i = 0; i < 257; i++)
+		memcpy(deep + 3 * i, "<a>", 3);
+	deep[3 * 257] = '\0';
+	T_INT(umws__xml_check(&g, deep, strlen(deep), why, sizeof(why)), -1);
+	T_TRUE(strstr(why, "depth") != NULL);
+	for (i = 0; i < 256; i++)
+		memcpy(deep + 3 * 256 + 4 * i, "</a>", 4);
+	deep[3 * 256 + 4 * 256] = '\0';
+	T_INT(umws__xml_check(&g, deep, strlen(deep), why, sizeof(why)), 0);
+
+	/* Thousands of new names, body after body: still right. */
+	for (i = 0, want = 0; i < 5000; i++) {
+		snprintf(names, sizeof(names), "<n%zu><m%zu/></n%zu>", i, i,
+			 i);
+		want += umws__xml_check(&g, names, strlen(names), why,
+					sizeof(why)) != 0;
+	}
+	T_INT(want, 0);
+	T_INT(umws__xml_check(&g, bodies[1], strlen(bodies[1]), why,
+			      sizeof(why)), -1);
+	umws__xmlguard_free(g);
+}
+
 int main(void)
 {
 	umws_global_init();
@@ -677,6 +750,7 @@ int main(void)
 	T_RUN(wait_deadline_and_cancel_end_the_wait);
 	T_RUN(hangup_disconnects_only_an_active_call);
 	T_RUN(hangup_of_a_forgotten_call_succeeds);
+	T_RUN(kept_parser_judges_like_a_fresh_one);
 	umws_global_cleanup();
 	return t_report("unit");
 }

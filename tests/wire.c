@@ -197,6 +197,7 @@ static void test_markup_is_escaped(void)
 	umws_client *c = client_for(&f, "escaped",
 				    "PlayOnPhone.response.xml", 200);
 	char path[1024], why[128], *req, *id = NULL;
+	struct xmlguard *g = NULL;
 	size_t len = 0;
 
 	T_INT(umws_play_on_phone(&id, c, "A</entryId><x>",
@@ -204,7 +205,8 @@ static void test_markup_is_escaped(void)
 	snprintf(path, sizeof(path), "%s/escaped.request.xml", outdir);
 	req = t_read_file(path, &len);
 	T_TRUE(req != NULL);
-	T_TRUE(req && umws__xml_check(req, len, why, sizeof(why)) == 0);
+	T_TRUE(req && umws__xml_check(&g, req, len, why, sizeof(why)) == 0);
+	umws__xmlguard_free(g);
 	T_TRUE(req && strstr(req, "&lt;script&gt;&amp;") != NULL);
 	T_TRUE(req && strstr(req, "A&lt;/entryId&gt;&lt;x&gt;") != NULL);
 	T_TRUE(req && strstr(req, "<script>") == NULL);

@@ -14,5 +14,6 @@ static const struct xmlguard_limits request_limits = {
 
 int xml_check(const char *buf, size_t len, char *why, size_t whylen)
 {
-	return umws__xmlguard_check(buf, len, &request_limits, why, whylen);
+	return umws__xmlguard_check(NULL, buf, len, &request_limits, why,
+				    whylen);
 }
