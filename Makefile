@@ -41,6 +41,8 @@ GSOAP_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir gsoap 2>/dev/null)
 # nothing but umws_* and does not clash with a program's own gSOAP.
 GSOAP_STATIC := $(GSOAP_LIBDIR)/libgsoap.a
 GSOAP_PC_PRIVATE := -l:libgsoap.a
+SERVER_GSOAP_LIBS := $(shell $(PKG_CONFIG) --libs gsoapssl 2>/dev/null)
+SERVER_GSOAP_OBJ :=
 
 # GSOAP_SRC=DIR: gSOAP's runtime is compiled here from DIR/stdsoap2.c (the
 # gSOAP version soapcpp2 wrote gen/ with; tools/gsoap-source.sh fetches
@@ -49,6 +51,7 @@ GSOAP_PC_PRIVATE := -l:libgsoap.a
 # slots twice per call, over half the client's work (docs/BENCHMARKS.md).
 # The table sizes change struct soap, so the runtime goes inside
 # libumws.a and the library's objects are rebuilt when GSOAP_SRC changes.
+# umws-server then gets the same, with gSOAP's OpenSSL support.
 GSOAP_SRC ?=
 GSOAP_TUNE :=
 GSOAP_OBJ :=
@@ -61,9 +64,12 @@ GSOAP_TUNE := -I$(GSOAP_SRC) -DSOAP_IDHASH=19 -DSOAP_PTRHASH=32
 GSOAP_OBJ := $(B)/gsoap/stdsoap2.o
 GSOAP_STATIC :=
 GSOAP_PC_PRIVATE :=
+SERVER_GSOAP_OBJ := $(B)/gsoap/stdsoap2-ssl.o
+SERVER_GSOAP_LIBS :=
 endif
-SERVER_LIBS := $(shell $(PKG_CONFIG) --libs gsoapssl openssl 2>/dev/null) \
-	$(XML_LIBS) -lz -lm -lpthread
+SERVER_LIBS := $(SERVER_GSOAP_LIBS) \
+	$(shell $(PKG_CONFIG) --libs openssl 2>/dev/null) $(XML_LIBS) -lz \
+	-lm -lpthread
 LDFLAGS ?=
 
 LIB_CFLAGS := $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAP_CFLAGS) $(CURL_CFLAGS) \
@@ -79,11 +85,11 @@ LIB_LIBS := $(CURL_LIBS) $(XML_LIBS) -lm -lpthread
 CLI_SRC := $(wildcard src/cli/*.c)
 CLI := $(B)/umws
 
-SERVER_CFLAGS := $(BASE_CFLAGS) $(GSOAPSSL_CFLAGS) $(XML_CFLAGS) -Igen \
-	-Isrc/server -Isrc
+SERVER_CFLAGS := $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAPSSL_CFLAGS) \
+	$(XML_CFLAGS) -Igen -Isrc/server -Isrc
 SERVER_SRC := $(wildcard src/server/*.c)
 SERVER_OBJ := $(patsubst %.c,$(B)/server/%.o,gen/soapC.c gen/soapServer.c \
-	src/xmlguard.c $(SERVER_SRC))
+	src/xmlguard.c $(SERVER_SRC)) $(SERVER_GSOAP_OBJ)
 SERVER := $(B)/umws-server
 
 GEN_FILES := gen/um.h gen/soapStub.h gen/soapH.h gen/soapC.c \
@@ -121,17 +127,22 @@ check-gen:
 	@echo "gen/ matches wsdl/"
 
 # ---- library ---------------------------------------------------------
-# Which gSOAP runtime the objects were compiled for; rewritten only when
-# that changes, so that a build directory never mixes the two layouts.
+# The flags the objects were compiled with, gSOAP's runtime among them;
+# rewritten only when they change, so that a build directory never mixes
+# two layouts of struct soap.
 $(B)/gsoap.cfg: FORCE
 	@mkdir -p $(@D)
-	@echo '$(GSOAP_SRC) $(GSOAP_TUNE)' >$@.$$$$ && \
+	@echo '$(LIB_CFLAGS) | $(SERVER_CFLAGS)' >$@.$$$$ && \
 	if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
 
 $(B)/gsoap/stdsoap2.o: $(GSOAP_SRC)/stdsoap2.c $(B)/gsoap.cfg
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAP_CFLAGS) \
 		-fvisibility=hidden -w -c $< -o $@
+
+$(B)/gsoap/stdsoap2-ssl.o: $(GSOAP_SRC)/stdsoap2.c $(B)/gsoap.cfg
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAPSSL_CFLAGS) -w -c $< -o $@
 
 $(B)/lib/gen/%.o: gen/%.c $(GEN_FILES) $(B)/gsoap.cfg
 	@mkdir -p $(@D)
@@ -159,15 +170,16 @@ $(CLI): $(CLI_SRC) src/umws.h $(LIB_A)
 	$(CC) $(BASE_CFLAGS) $(WARN) -Isrc $(LDFLAGS) -o $@ $(CLI_SRC) \
 		$(LIB_A) $(GSOAP_STATIC) $(LIB_LIBS)
 
-$(B)/server/gen/%.o: gen/%.c $(GEN_FILES)
+$(B)/server/gen/%.o: gen/%.c $(GEN_FILES) $(B)/gsoap.cfg
 	@mkdir -p $(@D)
 	$(CC) $(SERVER_CFLAGS) -w -c $< -o $@
 
-$(B)/server/src/xmlguard.o: src/xmlguard.c src/xmlguard.h
+$(B)/server/src/xmlguard.o: src/xmlguard.c src/xmlguard.h $(B)/gsoap.cfg
 	@mkdir -p $(@D)
 	$(CC) $(SERVER_CFLAGS) $(WARN) -c $< -o $@
 
-$(B)/server/src/server/%.o: src/server/%.c src/server/*.h $(GEN_FILES)
+$(B)/server/src/server/%.o: src/server/%.c src/server/*.h $(GEN_FILES) \
+		$(B)/gsoap.cfg
 	@mkdir -p $(@D)
 	$(CC) $(SERVER_CFLAGS) $(WARN) -c $< -o $@
 

@@ -14,6 +14,7 @@
  * string at "&#0;" or drop an undefined entity without a word. */
 #include "server.h"
 #include "soapH.h"
+#include "xmlguard.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ struct conn {
 	size_t challenge_len;
 	char authz[SOAP_HDRLEN];
 	char www_auth[2048];
+	struct xmlguard *xml;	/* kept between this connection's bodies */
 	char body[SRV_REQUEST_MAX];
 };
 
@@ -418,7 +420,7 @@ static int read_body(struct soap *soap, struct conn *c)
 	c->body_len = want;
 	c->body_buffered = 1;
 	c->body_marked = 0;
-	if (xml_check(c->body, want, why, sizeof(why)) != 0) {
+	if (xml_check(c->xml, c->body, want, why, sizeof(why)) != 0) {
 		srv_debug("%s request refused: %s", c->peer, why);
 		return SOAP_SYNTAX_ERROR;
 	}
@@ -594,9 +596,12 @@ void conn_serve(struct soap *soap, const char *peer, int slot, int busy)
 	c->peer = peer;
 	c->slot = slot;
 	c->busy = busy;
+	/* Without it (out of memory) each body gets a fresh parser. */
+	c->xml = umws__xmlguard_new();
 	hook(soap, c);
 	serve_loop(soap, c);
 	soap->user = NULL;
 	OPENSSL_cleanse(c->authz, sizeof(c->authz));
+	umws__xmlguard_free(c->xml);
 	free(c);
 }

@@ -46,7 +46,9 @@ int srv_write_file(const char *path, const char *text);
 
 /* ---- xmlcheck.c: libxml2 vouches for a request body ------------------ */
 
-int xml_check(const char *buf, size_t len, char *why, size_t whylen);
+struct xmlguard;
+int xml_check(struct xmlguard *g, const char *buf, size_t len, char *why,
+	      size_t whylen);
 
 /* ---- users.c: accounts and their UM properties ---------------------- */
 

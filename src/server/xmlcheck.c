@@ -12,8 +12,10 @@ static const struct xmlguard_limits request_limits = {
 	.total_attributes = 256,
 };
 
-int xml_check(const char *buf, size_t len, char *why, size_t whylen)
+/* g may be NULL: a fresh parser checks the body. */
+int xml_check(struct xmlguard *g, const char *buf, size_t len, char *why,
+	      size_t whylen)
 {
-	return umws__xmlguard_check(NULL, buf, len, &request_limits, why,
+	return umws__xmlguard_check(g, buf, len, &request_limits, why,
 				    whylen);
 }
