@@ -56,9 +56,11 @@ GSOAP_SRC ?=
 GSOAP_TUNE :=
 GSOAP_OBJ :=
 ifneq ($(GSOAP_SRC),)
-ifeq ($(wildcard $(GSOAP_SRC)/stdsoap2.c $(GSOAP_SRC)/stdsoap2.h),)
-$(error GSOAP_SRC=$(GSOAP_SRC) holds no stdsoap2.c and stdsoap2.h; \
-	tools/gsoap-source.sh fetches them)
+ifeq ($(filter clean check-style,$(MAKECMDGOALS)),)
+ifneq ($(words $(wildcard $(GSOAP_SRC)/stdsoap2.c $(GSOAP_SRC)/stdsoap2.h)),2)
+$(error GSOAP_SRC=$(GSOAP_SRC) must hold stdsoap2.c and stdsoap2.h \
+	(a path without spaces); tools/gsoap-source.sh fetches them)
+endif
 endif
 GSOAP_TUNE := -I$(GSOAP_SRC) -DSOAP_IDHASH=19 -DSOAP_PTRHASH=32
 GSOAP_OBJ := $(B)/gsoap/stdsoap2.o

@@ -35,17 +35,21 @@ struct check {
 	long attributes;
 	long namespaces;
 	int depth;
+	int failed;		/* the verdict, whatever why can hold */
 };
 
 /* libxml2's own nesting limit, which its push parser does not apply. */
 #define MAX_DEPTH 256
 
-/* Names a kept parser may have interned before it is replaced, so that
- * a stream of bodies with ever new names cannot grow it without end. */
+/* What a kept parser may have read and interned before it is replaced,
+ * so that a stream of bodies with ever new names cannot grow its
+ * dictionary without end: a few hundred small responses. */
+#define MAX_KEPT_BYTES (64 * 1024)
 #define MAX_DICT_NAMES 2048
 
 struct xmlguard {
 	xmlParserCtxtPtr ctxt;	/* NULL until the first check */
+	size_t parsed;		/* bytes ctxt has read */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -55,7 +59,10 @@ static void say(struct check *st, const char *text)
 {
 	size_t n;
 
-	if (st->why[0])
+	if (st->failed)
+		return;
+	st->failed = 1;
+	if (!st->len)
 		return;
 	snprintf(st->why, st->len, "%s", text);
 	for (char *p = st->why; *p; p++)
@@ -127,13 +134,27 @@ static void on_element_end(void *data, const xmlChar *local,
 static void on_error(void *data, xmlErrorPtr err)
 {
 	xmlParserCtxtPtr ctxt = data;
+	struct check *st;
+	const char *msg;
 	char text[256];
+	int n;
 
 	if (!ctxt || !ctxt->_private || !err || err->level < XML_ERR_FATAL)
 		return;
-	snprintf(text, sizeof(text), "%s (line %d)", err->message ?
-		 err->message : "not well-formed", err->line);
-	say(ctxt->_private, text);
+	st = ctxt->_private;
+	msg = err->message ? err->message : "not well-formed";
+	n = (int)strcspn(msg, "\n");
+	/* At the end of its last chunk the push parser calls whatever is
+	 * left open "extra content at the end"; a body cut short is what
+	 * it means. */
+	if (err->code == XML_ERR_DOCUMENT_END && st->depth > 0 && ctxt->name)
+		snprintf(text, sizeof(text), "premature end of data in tag "
+			 "%.100s (line %d)", (const char *)ctxt->name,
+			 err->line);
+	else
+		snprintf(text, sizeof(text), "%.*s (line %d)", n, msg,
+			 err->line);
+	say(st, text);
 }
 
 /* Errors libxml2 raises outside a parser (a failed encoding conversion)
@@ -157,7 +178,8 @@ static int utf8_only(xmlParserCtxtPtr ctxt, struct check *st)
 
 	if (!enc && ctxt->input)
 		enc = (const char *)ctxt->input->encoding;
-	if (!enc || !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "us-ascii"))
+	if (!enc || !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8") ||
+	    !strcasecmp(enc, "us-ascii"))
 		return 1;
 	snprintf(text, sizeof(text), "the body is in %.40s, not utf-8", enc);
 	say(st, text);
@@ -199,21 +221,32 @@ static int parse(struct xmlguard *g, const char *buf, size_t len,
 		xmlFreeParserCtxt(ctxt);
 		ctxt = NULL;
 	}
+	/* As a new push parser given no bytes yet: the encoding is found
+	 * from the body's first bytes (a byte order mark, UTF-16), where
+	 * a reset would assume UTF-8. */
+	if (ctxt)
+		ctxt->charset = XML_CHAR_ENCODING_NONE;
 	g->ctxt = NULL;
-	if (!ctxt)
+	if (!ctxt) {
 		ctxt = new_parser();
+		g->parsed = 0;
+	}
 	if (!ctxt) {
 		say(st, "out of memory");
 		return 0;
 	}
 	ctxt->_private = st;
 	xmlParseChunk(ctxt, buf, (int)len, 1);
-	ok = ctxt->wellFormed && !st->why[0] && utf8_only(ctxt, st);
+	ok = ctxt->wellFormed && !st->failed && utf8_only(ctxt, st);
 	ctxt->_private = NULL;
-	if (ok && xmlDictSize(ctxt->dict) <= MAX_DICT_NAMES)
+	g->parsed += len;
+	if (ok && g->parsed <= MAX_KEPT_BYTES &&
+	    xmlDictSize(ctxt->dict) <= MAX_DICT_NAMES) {
+		xmlCtxtReset(ctxt);	/* lets go of its copy of the body */
 		g->ctxt = ctxt;
-	else
+	} else {
 		xmlFreeParserCtxt(ctxt);
+	}
 	return ok;
 }
 
@@ -235,15 +268,16 @@ int umws__xmlguard_check(struct xmlguard *g, const char *buf, size_t len,
 			 const struct xmlguard_limits *lim, char *why,
 			 size_t whylen)
 {
-	struct check st = { why, whylen, lim, 0, 0, 0 };
-	struct xmlguard once = { NULL };
+	struct check st = { why, whylen, lim, 0, 0, 0, 0 };
+	struct xmlguard once = { NULL, 0 };
 	xmlGenericErrorFunc old_generic;
 	void *old_generic_data;
 	xmlStructuredErrorFunc old_structured;
 	void *old_structured_data;
 	int ok;
 
-	why[0] = '\0';
+	if (whylen)
+		why[0] = '\0';
 	if (len == 0 || len > INT_MAX) {
 		say(&st, len ? "too large to check" : "an empty body");
 		return -1;
@@ -261,7 +295,7 @@ int umws__xmlguard_check(struct xmlguard *g, const char *buf, size_t len,
 		xmlFreeParserCtxt(once.ctxt);
 	xmlSetStructuredErrorFunc(old_structured_data, old_structured);
 	xmlSetGenericErrorFunc(old_generic_data, old_generic);
-	if (!ok && !why[0])
+	if (!ok && !st.failed)
 		say(&st, "not well-formed xml");
 	return ok ? 0 : -1;
 }

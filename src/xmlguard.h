@@ -24,7 +24,8 @@ void umws__xmlguard_free(struct xmlguard *g);
  * and freed.
  * 0 when buf is well-formed XML in UTF-8, without a document type
  * declaration, no deeper than 256 levels and within lim; else -1 with a
- * one-line lower-case reason in why. Thread-safe; never prints.
+ * one-line lower-case reason in why (whylen 0: none). Thread-safe;
+ * never prints.
  */
 int umws__xmlguard_check(struct xmlguard *g, const char *buf, size_t len,
 			 const struct xmlguard_limits *lim, char *why,

@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "testutil.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -680,8 +681,13 @@ static void kept_parser_judges_like_a_fresh_one(void)
 		"<E a=\"1\" a=\"2\"/>",
 		"<E>&#0;</E>",
 		"<E/><F/>",
+		"\xef\xbb\xbf<E/>",
+		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"utf-8\"?><E/>",
 		"<E/>",
 	};
+	/* UTF-16LE with a byte order mark, and a body cut short */
+	static const char utf16[] = "\xff\xfe<\0E\0/\0>\0";
+	static const char *const cut = "<s:E xmlns:s=\"urn:s\"><s:B><x>1";
 	struct xmlguard *g = NULL;
 	char want_why[256], why[256], deep[9000], names[64];
 	size_t i;
@@ -700,6 +706,26 @@ static void kept_parser_judges_like_a_fresh_one(void)
 	T_INT(fresh_verdict(bodies[1], why, sizeof(why)), -1);
 	T_INT(fresh_verdict(bodies[3], why, sizeof(why)), -1);
 	T_INT(fresh_verdict(bodies[6], why, sizeof(why)), -1);
+	T_INT(fresh_verdict(bodies[11], why, sizeof(why)), 0);
+	T_INT(fresh_verdict(bodies[12], why, sizeof(why)), 0);
+	for (round = 0; round < 3; round++) {
+		want = umws__xmlguard_check(NULL, utf16, sizeof(utf16) - 1,
+					    &(struct xmlguard_limits){ 0 },
+					    want_why, sizeof(want_why));
+		T_INT(umws__xml_check(&g, utf16, sizeof(utf16) - 1, why,
+				      sizeof(why)), want);
+		T_STR(why, want_why);
+	}
+
+	/* A body cut short says so, and where. */
+	T_INT(umws__xml_check(&g, cut, strlen(cut), why, sizeof(why)), -1);
+	T_STR(why, "premature end of data in tag x (line 1)");
+
+	/* The verdict does not hang on room for the reason. */
+	T_INT(umws__xml_check(&g, bodies[3], strlen(bodies[3]), why, 1), -1);
+	T_STR(why, "");
+	T_INT(umws__xml_check(&g, bodies[3], strlen(bodies[3]), NULL, 0), -1);
+	T_INT(umws__xml_check(&g, bodies[0], strlen(bodies[0]), NULL, 0), 0);
 
 	/* Past libxml2's nesting limit, which the push parser leaves to
 	 * us; at it, fine. */
@@ -724,6 +750,34 @@ static void kept_parser_judges_like_a_fresh_one(void)
 	T_INT(umws__xml_check(&g, bodies[1], strlen(bodies[1]), why,
 			      sizeof(why)), -1);
 	umws__xmlguard_free(g);
+}
+
+/* Bodies that all pass, each with new long names, must not pile up in
+ * a kept parser (its dictionary): the heap stays within a bound. */
+static void kept_parser_memory_is_bounded(void)
+{
+	struct xmlguard *g = NULL;
+	char *body = malloc(4096), why[128];
+	size_t before, after;
+	int i, fails = 0;
+
+	T_TRUE(body != NULL);
+	if (!body)
+		return;
+	T_INT(umws__xml_check(&g, "<E/>", 4, why, sizeof(why)), 0);
+	before = mallinfo2().uordblks;
+	for (i = 0; i < 3000; i++) {
+		snprintf(body, 4096, "<n%d%0900d xmlns=\"urn:%d%0900d\"/>", i,
+			 0, i, 0);
+		fails += umws__xml_check(&g, body, strlen(body), why,
+					 sizeof(why)) != 0;
+	}
+	after = mallinfo2().uordblks;
+	T_INT(fails, 0);
+	/* 3000 bodies carry 5.4 MB of new names */
+	T_TRUE(after < before + 1024 * 1024);
+	umws__xmlguard_free(g);
+	free(body);
 }
 
 int main(void)
@@ -751,6 +805,7 @@ int main(void)
 	T_RUN(hangup_disconnects_only_an_active_call);
 	T_RUN(hangup_of_a_forgotten_call_succeeds);
 	T_RUN(kept_parser_judges_like_a_fresh_one);
+	T_RUN(kept_parser_memory_is_bounded);
 	umws_global_cleanup();
 	return t_report("unit");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gsoap-source.sh [DIR] - fetch Debian's source package of the installed
-# gSOAP into DIR (default third_party) and print the directory that
-# holds stdsoap2.c, for `make GSOAP_SRC=...`.
+# gSOAP into DIR (default: third_party/ of this repository) and print
+# the absolute path of the directory that holds stdsoap2.c, for
+# `make GSOAP_SRC=...`.
 #
 # apt checks the package against the signed index of the Debian mirror
 # this machine already uses; only deb-src entries are added, in a private
@@ -9,25 +10,35 @@
 # alone. Needs apt-get and dpkg-source (package dpkg-dev).
 set -euo pipefail
 
-dest=${1:-third_party}
 say() { echo "gsoap-source: $*" >&2; }
+dest=${1:-$(dirname "$0")/../third_party}
+mkdir -p "$dest"
+dest=$(cd "$dest" && pwd)
 
-version=$(dpkg-query -W -f='${Version}' gsoap 2>/dev/null) || {
+# The version soapcpp2 and the headers come from: gen/ was written by it.
+status=$(dpkg-query -W -f='${Status} ${Version}' gsoap 2>/dev/null) || :
+case $status in
+"install ok installed "*) version=${status##* } ;;
+*)
 	say "the gsoap package is not installed (apt-get install gsoap)"
 	exit 1
-}
+	;;
+esac
 upstream=${version%-*}
 tree="$dest/gsoap-$upstream/gsoap"
-if [ -f "$tree/stdsoap2.c" ]; then
+if [ -f "$tree/stdsoap2.c" ] && [ -f "$tree/stdsoap2.h" ]; then
 	echo "$tree"
 	exit 0
+fi
+if [ -e "$dest/gsoap-$upstream" ]; then
+	say "$dest/gsoap-$upstream is there but incomplete; remove it first"
+	exit 1
 fi
 command -v dpkg-source >/dev/null || {
 	say "dpkg-source not found (apt-get install dpkg-dev)"
 	exit 1
 }
 
-mkdir -p "$dest"
 work=$(mktemp -d -p "$dest")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/parts" "$work/lists/partial" "$work/cache"
@@ -45,7 +56,6 @@ for f in /etc/apt/sources.list.d/*.sources; do
 		>"$work/parts/$(basename "$f")"
 done
 
-work=$(cd "$work" && pwd)
 apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list"
 	-o "Dir::Etc::SourceParts=$work/parts"
 	-o "Dir::State::Lists=$work/lists"
@@ -56,7 +66,7 @@ apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list"
 say "fetching gsoap $version source"
 apt-get "${apt_opts[@]}" -q update >&2
 (cd "$dest" && apt-get "${apt_opts[@]}" -q source "gsoap=$version" >&2)
-if [ ! -f "$tree/stdsoap2.c" ]; then
+if [ ! -f "$tree/stdsoap2.c" ] || [ ! -f "$tree/stdsoap2.h" ]; then
 	say "no $tree/stdsoap2.c after the download"
 	exit 1
 fi
