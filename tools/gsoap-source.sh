@@ -25,13 +25,19 @@ case $status in
 	;;
 esac
 upstream=${version%-*}
-tree="$dest/gsoap-$upstream/gsoap"
-if [ -f "$tree/stdsoap2.c" ] && [ -f "$tree/stdsoap2.h" ]; then
-	echo "$tree"
-	exit 0
-fi
-if [ -e "$dest/gsoap-$upstream" ]; then
-	say "$dest/gsoap-$upstream is there but incomplete; remove it first"
+top="$dest/gsoap-$upstream"
+tree="$top/gsoap"
+# A Debian revision (a security fix) unpacks into the same directory:
+# the revision fetched is kept beside it.
+if [ -e "$top" ]; then
+	had=$(cat "$top/.debian-version" 2>/dev/null) || had=
+	if [ "$had" = "$version" ] && [ -f "$tree/stdsoap2.c" ] &&
+		[ -f "$tree/stdsoap2.h" ]; then
+		echo "$tree"
+		exit 0
+	fi
+	say "$top holds ${had:-an incomplete} gsoap source, not $version;" \
+		"remove it and run again"
 	exit 1
 fi
 command -v dpkg-source >/dev/null || {
@@ -70,4 +76,5 @@ if [ ! -f "$tree/stdsoap2.c" ] || [ ! -f "$tree/stdsoap2.h" ]; then
 	say "no $tree/stdsoap2.c after the download"
 	exit 1
 fi
+echo "$version" >"$top/.debian-version"
 echo "$tree"
