@@ -130,7 +130,9 @@ static void on_element_end(void *data, const xmlChar *local,
 	st->depth--;
 }
 
-/* Only the first fatal error is kept: later ones follow from it. */
+/* Only the first error is kept: later ones follow from it. Namespace
+ * errors (an undeclared prefix) are not fatal to libxml2, but gSOAP
+ * would read such a body with names it cannot resolve. */
 static void on_error(void *data, xmlErrorPtr err)
 {
 	xmlParserCtxtPtr ctxt = data;
@@ -139,7 +141,10 @@ static void on_error(void *data, xmlErrorPtr err)
 	char text[256];
 	int n;
 
-	if (!ctxt || !ctxt->_private || !err || err->level < XML_ERR_FATAL)
+	if (!ctxt || !ctxt->_private || !err)
+		return;
+	if (err->level < XML_ERR_FATAL &&
+	    (err->domain != XML_FROM_NAMESPACE || err->level < XML_ERR_ERROR))
 		return;
 	st = ctxt->_private;
 	msg = err->message ? err->message : "not well-formed";
@@ -237,7 +242,8 @@ static int parse(struct xmlguard *g, const char *buf, size_t len,
 	}
 	ctxt->_private = st;
 	xmlParseChunk(ctxt, buf, (int)len, 1);
-	ok = ctxt->wellFormed && !st->failed && utf8_only(ctxt, st);
+	ok = ctxt->wellFormed && ctxt->nsWellFormed && !st->failed &&
+	     utf8_only(ctxt, st);
 	ctxt->_private = NULL;
 	g->parsed += len;
 	if (ok && g->parsed <= MAX_KEPT_BYTES &&

@@ -122,6 +122,7 @@ static void malformed_bodies_are_protocol_errors(void)
 		"entity-undefined", "doctype", "bad-utf8", "truncated",
 		"html", "not-envelope", "wrong-result", "no-result",
 		"empty-result", "empty-state", "latin1", "wrong-encoding",
+		"prefix-undeclared",
 	};
 	char mode[64];
 	umws_call_info info;
@@ -135,6 +136,13 @@ static void malformed_bodies_are_protocol_errors(void)
 		T_INT(info.state_text[0], 0);
 		umws_client_free(c);
 	}
+	/* libxml2 names the fault, not gSOAP's "not a soap envelope" */
+	t_case = "prefix-undeclared";
+	T_INT(info_from("body/prefix-undeclared", &info, &c), UMWS_EPROTO);
+	T_TRUE(strstr(umws_client_error(c)->message,
+		      "namespace prefix um on GetCallInfoResponse is not "
+		      "defined") != NULL);
+	umws_client_free(c);
 }
 
 static void limits_hold_against_depth_and_size(void)

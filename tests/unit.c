@@ -681,6 +681,8 @@ static void kept_parser_judges_like_a_fresh_one(void)
 		"<E a=\"1\" a=\"2\"/>",
 		"<E>&#0;</E>",
 		"<E/><F/>",
+		"<p:E/>",
+		"<E xmlns:p=\"urn:p\"><p:a/></E><p:b/>",
 		"\xef\xbb\xbf<E/>",
 		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"utf-8\"?><E/>",
 		"<E/>",
@@ -706,8 +708,10 @@ static void kept_parser_judges_like_a_fresh_one(void)
 	T_INT(fresh_verdict(bodies[1], why, sizeof(why)), -1);
 	T_INT(fresh_verdict(bodies[3], why, sizeof(why)), -1);
 	T_INT(fresh_verdict(bodies[6], why, sizeof(why)), -1);
-	T_INT(fresh_verdict(bodies[11], why, sizeof(why)), 0);
-	T_INT(fresh_verdict(bodies[12], why, sizeof(why)), 0);
+	T_INT(fresh_verdict(bodies[11], why, sizeof(why)), -1);
+	T_STR(why, "namespace prefix p on E is not defined (line 1)");
+	T_INT(fresh_verdict(bodies[13], why, sizeof(why)), 0);
+	T_INT(fresh_verdict(bodies[14], why, sizeof(why)), 0);
 	for (round = 0; round < 3; round++) {
 		want = umws__xmlguard_check(NULL, utf16, sizeof(utf16) - 1,
 					    &(struct xmlguard_limits){ 0 },
