@@ -183,6 +183,10 @@ static int utf8_only(xmlParserCtxtPtr ctxt, struct check *st)
 
 	if (!enc && ctxt->input)
 		enc = (const char *)ctxt->input->encoding;
+	/* A byte order mark of UTF-16 sets a converter and names nothing */
+	if (!enc && ctxt->input && ctxt->input->buf &&
+	    ctxt->input->buf->encoder)
+		enc = ctxt->input->buf->encoder->name;
 	if (!enc || !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8") ||
 	    !strcasecmp(enc, "us-ascii"))
 		return 1;

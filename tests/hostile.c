@@ -122,7 +122,7 @@ static void malformed_bodies_are_protocol_errors(void)
 		"entity-undefined", "doctype", "bad-utf8", "truncated",
 		"html", "not-envelope", "wrong-result", "no-result",
 		"empty-result", "empty-state", "latin1", "wrong-encoding",
-		"prefix-undeclared",
+		"prefix-undeclared", "utf16",
 	};
 	char mode[64];
 	umws_call_info info;

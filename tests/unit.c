@@ -721,6 +721,11 @@ static void kept_parser_judges_like_a_fresh_one(void)
 		T_STR(why, want_why);
 	}
 
+	T_INT(umws__xmlguard_check(NULL, utf16, sizeof(utf16) - 1,
+				   &(struct xmlguard_limits){ 0 }, why,
+				   sizeof(why)), -1);
+	T_STR(why, "the body is in UTF-16LE, not utf-8");
+
 	/* A body cut short says so, and where. */
 	T_INT(umws__xml_check(&g, cut, strlen(cut), why, sizeof(why)), -1);
 	T_STR(why, "premature end of data in tag x (line 1)");
