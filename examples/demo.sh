@@ -93,18 +93,21 @@ note "IsUMEnabled: $enabled"
 step "Playing a voice mail on +1 425 555 0142"
 id=$(umws play "$entry" --dial '+1 425 555 0142') || die "PlayOnPhone failed"
 note "PlayOnPhone returned the CallId $id"
-umws wait "$id" --until Connected --timeout 30 | sed 's/^/  /' ||
-	die "the call was not answered"
+umws wait "$id" --until Connected --timeout 30 | sed 's/^/  /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || die "the call was not answered"
 
 step "Hanging up"
 umws hangup "$id" || die "hang-up failed"
-note "final state: $(umws status "$id")"
+read -r state cause <<<"$(umws status "$id")"
+note "final state: $state (event cause: $cause)"
 
 step "Calling a busy number, +1 425 555 0001"
 busy=$(umws play "$entry" --dial '+1 425 555 0001') || die "PlayOnPhone failed"
+note "PlayOnPhone returned the CallId $busy"
 umws wait "$busy" --timeout 30 2>/dev/null | sed 's/^/  /'
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 9 ] || die "expected the busy call to end unanswered (9), got $rc"
+note "umws wait exited with 9: the call ended unanswered"
 read -r state cause <<<"$(umws status "$busy")"
 note "the call ended $state because of $cause: the line was busy"
 
