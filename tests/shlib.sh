@@ -1,6 +1,7 @@
 # Helpers shared by the umws-server test scripts (srv_peers.sh,
-# srv_hostile.sh). Sourced from the top of the tree, not run; the script
-# sets SERVER first. It offers:
+# srv_hostile.sh). Sourced from the top of the tree, not run. It sets
+# B (build dir), PYTHON, SERVER, FIX (the fixtures) and NS (the messages
+# namespace) from the environment or their defaults, and offers:
 #   srv_init NAME       checks $SERVER, makes $tmp with the test PKI of
 #                       tests/mkcerts.sh (ca.pem, server.pem, server.key),
 #                       and at exit stops the servers in $pids and removes
@@ -13,6 +14,11 @@
 #   expect NAME EXPECTED GOT, expect_in NAME NEEDLE FILE
 #                       GOT is EXPECTED; FILE holds NEEDLE (grep pattern)
 
+B=${B:-build}
+PYTHON=${PYTHON:-/usr/bin/python3}
+SERVER=$B/umws-server
+FIX=tests/fixtures/um
+NS=http://schemas.microsoft.com/exchange/services/2006/messages
 failures=0
 pids=()
 

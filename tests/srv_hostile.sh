@@ -5,14 +5,9 @@
 # Usage: B=build PYTHON=/usr/bin/python3 bash tests/srv_hostile.sh
 set -u
 
-B=${B:-build}
-PYTHON=${PYTHON:-/usr/bin/python3}
-SERVER=$B/umws-server
-FIX=tests/fixtures/um
-NS=http://schemas.microsoft.com/exchange/services/2006/messages
+. tests/shlib.sh
 HOSTILE=tests/srv_hostile.py
 ALICE='EXAMPLE\alice:Secret1'
-. tests/shlib.sh
 srv_init srv_hostile
 
 # name low high value: low <= value <= high, decimals allowed

@@ -4,11 +4,6 @@
 # Usage: B=build PYTHON=/usr/bin/python3 bash tests/srv_peers.sh
 set -u
 
-B=${B:-build}
-PYTHON=${PYTHON:-/usr/bin/python3}
-SERVER=$B/umws-server
-FIX=tests/fixtures/um
-NS=http://schemas.microsoft.com/exchange/services/2006/messages
 . tests/shlib.sh
 srv_init srv_peers
 
