@@ -50,7 +50,7 @@ SERVER_GSOAP_OBJ :=
 # sized for this service's small messages: libgsoap.a clears 1999 + 4096
 # slots twice per call, over half the client's work (docs/BENCHMARKS.md).
 # The table sizes change struct soap, so the runtime goes inside
-# libumws.a and the library's objects are rebuilt when GSOAP_SRC changes.
+# libumws.a, and objects are rebuilt when the flags change ($(B)/cflags).
 # umws-server then gets the same, with gSOAP's OpenSSL support.
 GSOAP_SRC ?=
 GSOAP_TUNE :=
@@ -129,28 +129,33 @@ check-gen:
 	@echo "gen/ matches wsdl/"
 
 # ---- library ---------------------------------------------------------
+# $(call replace-if-changed,FILE): FILE.$$$$ becomes FILE if it differs,
+# so that FILE's date moves only when its content does.
+replace-if-changed = if cmp -s $(1).$$$$ $(1); then rm -f $(1).$$$$; \
+	else mv -f $(1).$$$$ $(1); fi
+
 # The flags the objects were compiled with, gSOAP's runtime among them;
 # rewritten only when they change, so that a build directory never mixes
 # two layouts of struct soap.
-$(B)/gsoap.cfg: FORCE
+$(B)/cflags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(LIB_CFLAGS) | $(SERVER_CFLAGS)' >$@.$$$$ && \
-	if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
+		$(call replace-if-changed,$@)
 
-$(B)/gsoap/stdsoap2.o: $(GSOAP_SRC)/stdsoap2.c $(B)/gsoap.cfg
+$(B)/gsoap/stdsoap2.o: $(GSOAP_SRC)/stdsoap2.c $(B)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAP_CFLAGS) \
 		-fvisibility=hidden -w -c $< -o $@
 
-$(B)/gsoap/stdsoap2-ssl.o: $(GSOAP_SRC)/stdsoap2.c $(B)/gsoap.cfg
+$(B)/gsoap/stdsoap2-ssl.o: $(GSOAP_SRC)/stdsoap2.c $(B)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(GSOAP_TUNE) $(GSOAPSSL_CFLAGS) -w -c $< -o $@
 
-$(B)/lib/gen/%.o: gen/%.c $(GEN_FILES) $(B)/gsoap.cfg
+$(B)/lib/gen/%.o: gen/%.c $(GEN_FILES) $(B)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -w -c $< -o $@
 
-$(B)/lib/src/%.o: src/%.c src/*.h $(GEN_FILES) $(B)/gsoap.cfg
+$(B)/lib/src/%.o: src/%.c src/*.h $(GEN_FILES) $(B)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) $(WARN) -c $< -o $@
 
@@ -172,16 +177,16 @@ $(CLI): $(CLI_SRC) src/umws.h $(LIB_A)
 	$(CC) $(BASE_CFLAGS) $(WARN) -Isrc $(LDFLAGS) -o $@ $(CLI_SRC) \
 		$(LIB_A) $(GSOAP_STATIC) $(LIB_LIBS)
 
-$(B)/server/gen/%.o: gen/%.c $(GEN_FILES) $(B)/gsoap.cfg
+$(B)/server/gen/%.o: gen/%.c $(GEN_FILES) $(B)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(SERVER_CFLAGS) -w -c $< -o $@
 
-$(B)/server/src/xmlguard.o: src/xmlguard.c src/xmlguard.h $(B)/gsoap.cfg
+$(B)/server/src/xmlguard.o: src/xmlguard.c src/xmlguard.h $(B)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(SERVER_CFLAGS) $(WARN) -c $< -o $@
 
 $(B)/server/src/server/%.o: src/server/%.c src/server/*.h $(GEN_FILES) \
-		$(B)/gsoap.cfg
+		$(B)/cflags
 	@mkdir -p $(@D)
 	$(CC) $(SERVER_CFLAGS) $(WARN) -c $< -o $@
 
@@ -344,8 +349,7 @@ $(B)/umws.pc: umws.pc.in FORCE
 		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
 		-e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@GSOAP_PRIVATE@ *|$(GSOAP_PC_PRIVATE) |' \
-		umws.pc.in >$@.$$$$ && \
-	if cmp -s $@.$$$$ $@; then rm -f $@.$$$$; else mv -f $@.$$$$ $@; fi
+		umws.pc.in >$@.$$$$ && $(call replace-if-changed,$@)
 
 install: all $(B)/umws.pc
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
