@@ -19,6 +19,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 SERVER=$B/umws-server
 FIX=tests/fixtures/um
 NS=http://schemas.microsoft.com/exchange/services/2006/messages
+NS_ERRORS=http://schemas.microsoft.com/exchange/services/2006/errors
 failures=0
 pids=()
 
