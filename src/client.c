@@ -314,6 +314,26 @@ static void apply_defaults(umws_options *o)
 		o->max_response_bytes = UMWS_DEFAULT_MAX_RESPONSE;
 }
 
+/*
+ * gSOAP declares every namespace of its table on each envelope it
+ * writes. A request uses two of the six: the envelope's and the
+ * messages one. The others are there to read responses (SOAP-ENC, xsi
+ * and xsd at the indices gSOAP expects, the errors namespace of a
+ * fault), and writing them was an eighth of the client's work per call.
+ * The transport switches tables between writing and reading.
+ */
+static void request_namespaces(umws_client *c)
+{
+	const struct Namespace *ns;
+	size_t n = 0;
+
+	c->resp_ns = namespaces;
+	for (ns = namespaces; ns->id && n < 2; ns++)
+		if (!strcmp(ns->id, "SOAP-ENV") || !strcmp(ns->id, "um"))
+			c->req_ns[n++] = *ns;
+	memset(&c->req_ns[n], 0, sizeof(c->req_ns[n]));
+}
+
 /* Bounds on what a response may make gSOAP build: a hostile server must
  * not make the client recurse or allocate without limit. */
 static int new_soap(umws_client *c)
@@ -321,7 +341,8 @@ static int new_soap(umws_client *c)
 	c->soap = soap_new1(SOAP_C_UTFSTRING | SOAP_XML_NOTYPE);
 	if (!c->soap)
 		return UMWS_ENOMEM;
-	soap_set_namespaces(c->soap, namespaces);
+	request_namespaces(c);
+	soap_set_namespaces(c->soap, c->resp_ns);
 	c->soap->maxlevel = 64;
 	c->soap->maxoccurs = 1024;
 	c->soap->maxlength = (long)(c->opts.max_response_bytes > 0x7fffffff ?

@@ -100,6 +100,10 @@ struct umws_client {
 	umws_error err;
 	char *err_buf[4];		/* message, fault code/string, type */
 	char *last_call_id;		/* for one_call_guard */
+	/* gSOAP's namespace tables: what a request declares, and the
+	 * whole one a response is read with (client.c, new_soap). */
+	struct Namespace req_ns[3];
+	const struct Namespace *resp_ns;
 };
 
 /* client.c */

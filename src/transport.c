@@ -492,6 +492,16 @@ static int check_body(umws_client *c)
 
 /* ---- gSOAP callbacks --------------------------------------------- */
 
+/* The request's table before writing, the whole one before reading
+ * (client.c, request_namespaces). gSOAP copies the table it is given;
+ * without the copy (out of memory) it would write undeclared prefixes
+ * and misread every element. */
+static int use_namespaces(struct soap *soap, const struct Namespace *ns)
+{
+	soap_set_namespaces(soap, ns);
+	return soap->local_namespaces ? SOAP_OK : (soap->error = SOAP_EOM);
+}
+
 static int cb_connect(struct soap *soap, const char *endpoint,
 		      const char *host, int port)
 {
@@ -505,7 +515,7 @@ static int cb_connect(struct soap *soap, const char *endpoint,
 	soap->omode = (soap->omode & ~SOAP_IO) | SOAP_IO_BUFFER |
 		      SOAP_ENC_PLAIN;
 	soap->socket = 0;
-	return SOAP_OK;
+	return use_namespaces(soap, client_of(soap)->req_ns);
 }
 
 static int cb_send(struct soap *soap, const char *buf, size_t len)
@@ -529,6 +539,8 @@ static int cb_exchange(struct soap *soap)
 	c->tp.resp_pos = 0;
 	c->tp.too_big = 0;
 	c->tp.status = 0;
+	if (use_namespaces(soap, c->resp_ns))
+		return soap->error;
 	umws__log(c, UMWS_LOG_TRACE, "request: %.*s", (int)c->tp.req_len,
 		  c->tp.req);
 	rc = c->tp.exchange ? exchange_hook(c, action) : perform(c, action);
