@@ -5,7 +5,12 @@
  * bench/run.py runs it under callgrind with --toggle-collect=measured,
  * which counts the instructions of measured() alone.
  *
- * usage: ipc RESPONSE_FILE N
+ * With "differ", every other response has a newline more at its end, so
+ * no response is byte-identical to the one before and the client's
+ * libxml2 check (src/xmlguard.c) reads each one in full; without it the
+ * same response comes back each time, as to a client polling a call.
+ *
+ * usage: ipc RESPONSE_FILE N [differ]
  */
 #include "internal.h"
 
@@ -18,19 +23,25 @@
 struct canned {
 	char *body;
 	size_t len;
+	int differ;
+	unsigned long calls;
 };
 
 static int exchange(void *data, const char *action, const char *req,
 		    size_t req_len, char **resp, size_t *resp_len,
 		    long *status)
 {
-	const struct canned *k = data;
+	struct canned *k = data;
+	size_t more = k->differ && k->calls++ % 2;
 
-	*resp = malloc(k->len + 1);
+	*resp = malloc(k->len + 2);
 	if (!*resp)
 		return UMWS_ENOMEM;
-	memcpy(*resp, k->body, k->len + 1);
-	*resp_len = k->len;
+	memcpy(*resp, k->body, k->len);
+	if (more)
+		(*resp)[k->len] = '\n';
+	(*resp)[k->len + more] = '\0';
+	*resp_len = k->len + more;
 	*status = 200;
 	return UMWS_OK;
 }
@@ -73,13 +84,14 @@ int main(int argc, char **argv)
 {
 	umws_options o = UMWS_OPTIONS_INIT;
 	umws_client *c = NULL;
-	struct canned k;
+	struct canned k = { 0 };
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: ipc RESPONSE_FILE N\n");
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "differ"))) {
+		fprintf(stderr, "usage: ipc RESPONSE_FILE N [differ]\n");
 		return 2;
 	}
 	load(&k, argv[1]);
+	k.differ = argc == 4;
 	o.url = "https://um.example/EWS/UM2007Legacy.asmx";
 	umws_global_init();
 	if (umws_client_new(&c, &o) != UMWS_OK)

@@ -20,8 +20,10 @@ struct xmlguard *umws__xmlguard_new(void);
 void umws__xmlguard_free(struct xmlguard *g);
 
 /*
- * With g, its parser is used and kept; with NULL, a fresh one is made
- * and freed.
+ * With g, its parser is used and kept, and a body byte-identical to the
+ * last one that passed (if at most 4 KiB, under the same limits) passes
+ * without being parsed again; with NULL, a fresh parser is made and
+ * freed.
  * 0 when buf is well-formed XML in UTF-8, without a document type
  * declaration, no deeper than 256 levels and within lim; else -1 with a
  * one-line lower-case reason in why (whylen 0: none). Thread-safe;

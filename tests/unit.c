@@ -789,6 +789,40 @@ static void kept_parser_memory_is_bounded(void)
 	free(body);
 }
 
+/* A kept guard passes a body byte-identical to the last one that passed
+ * without parsing it again; anything else gets a full check: other
+ * bytes of the same length, a prefix, the same bytes under other limits,
+ * and a body that failed, which is never remembered. */
+static void only_the_same_bytes_skip_the_check(void)
+{
+	static const struct xmlguard_limits roomy = { 64, 0, 256 };
+	static const struct xmlguard_limits tight = { 1, 0, 256 };
+	static const char good[] =
+		"<s:E xmlns:s=\"urn:s\" a=\"1\"><s:B>1</s:B></s:E>";
+	struct xmlguard *g = umws__xmlguard_new();
+	size_t n = sizeof(good) - 1;
+	char bad[sizeof(good)], why[128];
+
+	T_TRUE(g != NULL);
+	if (!g)
+		return;
+	memcpy(bad, good, sizeof(good));
+	bad[strstr(good, "</s:B>") - good + 4] = 'C';
+	T_INT(umws__xmlguard_check(g, good, n, &roomy, why, sizeof(why)), 0);
+	T_INT(umws__xmlguard_check(g, good, n, &roomy, why, sizeof(why)), 0);
+	T_STR(why, "");
+	T_INT(umws__xmlguard_check(g, bad, n, &roomy, why, sizeof(why)), -1);
+	T_TRUE(strstr(why, "mismatch") != NULL);
+	T_INT(umws__xmlguard_check(g, bad, n, &roomy, why, sizeof(why)), -1);
+	T_INT(umws__xmlguard_check(g, good, n, &roomy, why, sizeof(why)), 0);
+	T_INT(umws__xmlguard_check(g, good, n - 7, &roomy, why, sizeof(why)),
+	      -1);
+	T_INT(umws__xmlguard_check(g, good, n, &roomy, why, sizeof(why)), 0);
+	T_INT(umws__xmlguard_check(g, good, n, &tight, why, sizeof(why)), -1);
+	T_STR(why, "an element has more than 1 attributes");
+	umws__xmlguard_free(g);
+}
+
 int main(void)
 {
 	umws_global_init();
@@ -815,6 +849,7 @@ int main(void)
 	T_RUN(hangup_of_a_forgotten_call_succeeds);
 	T_RUN(kept_parser_judges_like_a_fresh_one);
 	T_RUN(kept_parser_memory_is_bounded);
+	T_RUN(only_the_same_bytes_skip_the_check);
 	umws_global_cleanup();
 	return t_report("unit");
 }
