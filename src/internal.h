@@ -70,7 +70,8 @@ typedef int (*umws__exchange_fn)(void *data, const char *action,
 /* One HTTP exchange on the client's libcurl handle. */
 struct umws_transport {
 	CURL *curl;
-	struct curl_slist *headers;
+	struct curl_slist *headers;	/* for headers_action */
+	char headers_action[256];
 	char *req;
 	size_t req_len, req_cap, req_pos;
 	char *resp;

@@ -382,11 +382,16 @@ static int perform(umws_client *c, const char *action)
 {
 	struct umws_transport *tp = &c->tp;
 
-	curl_slist_free_all(tp->headers);
-	tp->headers = soap_headers(action);
-	if (!tp->headers)
-		return umws__fail(c, UMWS_ENOMEM, "out of memory");
-	curl_easy_setopt(tp->curl, CURLOPT_HTTPHEADER, tp->headers);
+	/* A poll repeats its operation: its header list is kept. */
+	if (!tp->headers || strcmp(tp->headers_action, action)) {
+		curl_slist_free_all(tp->headers);
+		tp->headers = soap_headers(action);
+		curl_easy_setopt(tp->curl, CURLOPT_HTTPHEADER, tp->headers);
+		if (!tp->headers)
+			return umws__fail(c, UMWS_ENOMEM, "out of memory");
+		snprintf(tp->headers_action, sizeof(tp->headers_action), "%s",
+			 action);
+	}
 	curl_easy_setopt(tp->curl, CURLOPT_POSTFIELDSIZE_LARGE,
 			 (curl_off_t)tp->req_len);
 	/* A body given whole leaves with the headers, in one TLS record
