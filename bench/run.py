@@ -347,7 +347,7 @@ def targets(r):
          umws / r["lines"]["zeep + requests-ntlm"]["calls_per_s"], 20),
         ("2 threads >= 1.7 x 1 thread", r["scaling"]["2"]["factor"], 1.7),
     ]
-    out = [{"target": name, "measured": round(v, 2), "want": want,
+    out = [{"target": name, "measured": round(v, 3), "want": want,
             "met": v >= want} for name, v, want in checks]
     out.append({"target": "RSS growth 1k -> 100k calls < 1 MiB",
                 "measured": rss, "want": "< 1024 KiB",
