@@ -87,6 +87,13 @@ struct umws_transport {
 	CURLcode cres;
 	char errbuf[CURL_ERROR_SIZE];
 	char action[256];	/* SOAPAction of the request */
+	/* A poll sends the same request again: req keeps the whole
+	 * request written for kept_key (a GetCallInfo's CallId) until
+	 * another request is written. */
+	int kept;		/* req is whole and belongs to kept_key */
+	char *kept_key;
+	const char *next_key;	/* what the request being written is for */
+	int resend_kept;	/* this exchange sends req as it is */
 	umws__exchange_fn exchange;
 	void *exchange_data;
 	struct xmlguard *xml;	/* checks responses (xmlguard.c) */
@@ -129,6 +136,8 @@ int umws__transport_init(umws_client *c);
 void umws__transport_free(umws_client *c);
 void umws__transport_begin(umws_client *c, int resend_ok);
 int umws__transport_retry_ok(const umws_client *c);
+int umws__transport_kept(const umws_client *c, const char *key);
+void umws__transport_keep(umws_client *c, const char *key, int resend);
 
 /* fault.c */
 int umws__classify(umws_client *c, const char *op);

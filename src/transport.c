@@ -512,7 +512,10 @@ static int cb_connect(struct soap *soap, const char *endpoint,
 {
 	umws_client *c = client_of(soap);
 
-	c->tp.req_len = 0;
+	if (!c->tp.resend_kept) {
+		c->tp.req_len = 0;
+		c->tp.kept = 0;
+	}
 	c->tp.req_pos = 0;
 	snprintf(c->tp.action, sizeof(c->tp.action), "%s",
 		 soap->action ? soap->action : "");
@@ -527,11 +530,30 @@ static int cb_send(struct soap *soap, const char *buf, size_t len)
 {
 	struct umws_transport *tp = &client_of(soap)->tp;
 
+	/* A kept request goes as it is: nothing may be added to it. */
+	if (tp->resend_kept)
+		return len ? (soap->error = SOAP_EOM) : SOAP_OK;
 	if (grow(&tp->req, &tp->req_cap, tp->req_len + len + 1))
 		return soap->error = SOAP_EOM;
 	memcpy(tp->req + tp->req_len, buf, len);
 	tp->req_len += len;
 	return SOAP_OK;
+}
+
+/* The request is whole once gSOAP asks for the response: one written
+ * for a key (umws__transport_keep) may be sent again for the same key. */
+static void keep_request(struct umws_transport *tp)
+{
+	tp->kept = 0;
+	if (!tp->next_key)
+		return;
+	if (!tp->kept_key || strcmp(tp->kept_key, tp->next_key)) {
+		free(tp->kept_key);
+		tp->kept_key = strdup(tp->next_key);
+		if (!tp->kept_key)
+			return;
+	}
+	tp->kept = 1;
 }
 
 static int cb_exchange(struct soap *soap)
@@ -544,6 +566,8 @@ static int cb_exchange(struct soap *soap)
 	c->tp.resp_pos = 0;
 	c->tp.too_big = 0;
 	c->tp.status = 0;
+	if (!c->tp.resend_kept)
+		keep_request(&c->tp);
 	if (use_namespaces(soap, c->resp_ns))
 		return soap->error;
 	umws__log(c, UMWS_LOG_TRACE, "request: %.*s", (int)c->tp.req_len,
@@ -614,6 +638,7 @@ void umws__transport_free(umws_client *c)
 	curl_slist_free_all(tp->headers);
 	free(tp->req);
 	free(tp->resp);
+	free(tp->kept_key);
 	umws__xmlguard_free(tp->xml);
 	memset(tp, 0, sizeof(*tp));
 }
@@ -629,6 +654,24 @@ void umws__transport_begin(umws_client *c, int resend_ok)
 	tp->answered = 0;
 	tp->resend_ok = resend_ok;
 	tp->new_connects = 0;
+	tp->next_key = NULL;
+	tp->resend_kept = 0;
+}
+
+/* Whether the request last written was for key and is whole. */
+int umws__transport_kept(const umws_client *c, const char *key)
+{
+	const struct umws_transport *tp = &c->tp;
+
+	return tp->kept && tp->kept_key && key && !strcmp(tp->kept_key, key);
+}
+
+/* The request about to be written is for key (kept after it is whole),
+ * or, with resend, the kept one for key goes again unwritten. */
+void umws__transport_keep(umws_client *c, const char *key, int resend)
+{
+	c->tp.next_key = key;
+	c->tp.resend_kept = resend && umws__transport_kept(c, key);
 }
 
 /* A read-only operation may be sent again when a kept-alive connection

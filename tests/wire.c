@@ -272,6 +272,97 @@ static void test_faults(void)
 		    "The request is not valid.");
 }
 
+/* Polling: each GetCallInfo sends the bytes gSOAP writes for it, kept
+ * from the last one for the same CallId; another request, a failed
+ * exchange or another operation between them changes nothing on the
+ * wire. */
+struct capture {
+	char req[4][2048];	/* the requests seen, oldest first */
+	size_t n;
+	int fail;		/* the next exchange fails */
+	char action[256];
+};
+
+static int capture_exchange(void *data, const char *action,
+			    const char *req, size_t req_len, char **resp,
+			    size_t *resp_len, long *status)
+{
+	struct capture *k = data;
+	char path[1024];
+	const char *name = strstr(action, "/Disconnect") ?
+		"Disconnect.response.xml" : "GetCallInfo.response.xml";
+
+	if (req_len >= sizeof(k->req[0]))
+		return UMWS_EINTERNAL;
+	memmove(k->req[0], k->req[1], sizeof(k->req) - sizeof(k->req[0]));
+	memcpy(k->req[3], req, req_len);
+	k->req[3][req_len] = '\0';
+	k->n++;
+	snprintf(k->action, sizeof(k->action), "%s", action);
+	if (k->fail) {
+		k->fail = 0;
+		return UMWS_ECONNECT;
+	}
+	snprintf(path, sizeof(path), "%s/%s", fixtures, name);
+	*resp = t_read_file(path, resp_len);
+	*status = 200;
+	return *resp ? UMWS_OK : UMWS_EINTERNAL;
+}
+
+static void poll_once(umws_client *c, struct capture *k, const char *id)
+{
+	umws_call_info info;
+
+	T_INT(umws_get_call_info(&info, c, id), UMWS_OK);
+	T_STR(info.state_text, "Alerted");
+	T_STR(k->action, "http://schemas.microsoft.com/exchange/services/"
+	      "2006/messages/GetCallInfo");
+}
+
+static void test_poll_keeps_request(void)
+{
+	static struct capture k;
+	umws_options o = UMWS_OPTIONS_INIT;
+	umws_client *c = NULL;
+	umws_call_info info;
+	char first[2048];
+
+	o.url = "https://um.example/EWS/UM2007Legacy.asmx";
+	if (umws_client_new(&c, &o) != UMWS_OK)
+		t_die("cannot create a client");
+	umws__set_exchange(c, capture_exchange, &k);
+	poll_once(c, &k, CALLID);
+	memcpy(first, k.req[3], sizeof(first));
+	T_TRUE(strstr(first, ">" CALLID "</") != NULL);
+	T_TRUE(umws__transport_kept(c, CALLID));
+	T_TRUE(!umws__transport_kept(c, "b3RoZXI="));
+
+	poll_once(c, &k, CALLID);	/* kept: the same bytes again */
+	T_STR(k.req[3], first);
+	T_TRUE(umws__transport_kept(c, CALLID));
+
+	poll_once(c, &k, "b3RoZXI=");	/* another CallId is written */
+	T_TRUE(strstr(k.req[3], ">b3RoZXI=</") != NULL);
+	T_TRUE(strstr(k.req[3], CALLID) == NULL);
+	T_TRUE(!umws__transport_kept(c, CALLID));
+	poll_once(c, &k, CALLID);
+	T_STR(k.req[3], first);
+
+	k.fail = 1;			/* a failed exchange keeps it */
+	T_INT(umws_get_call_info(&info, c, CALLID), UMWS_ECONNECT);
+	T_STR(k.req[3], first);
+	poll_once(c, &k, CALLID);
+	T_STR(k.req[3], first);
+
+	T_INT(umws_disconnect(c, CALLID), UMWS_OK);
+	T_TRUE(strstr(k.req[3], "Disconnect>") != NULL);
+	T_TRUE(!umws__transport_kept(c, CALLID));
+	poll_once(c, &k, CALLID);	/* written anew, byte for byte */
+	T_STR(k.req[3], first);
+	T_INT((int)k.n, 8);
+	umws_client_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -282,6 +373,7 @@ int main(int argc, char **argv)
 	T_RUN(test_play_on_phone);
 	T_RUN(test_play_greeting);
 	T_RUN(test_get_call_info);
+	T_RUN(test_poll_keeps_request);
 	T_RUN(test_disconnect);
 	T_RUN(test_is_um_enabled);
 	T_RUN(test_get_properties);
