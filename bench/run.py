@@ -172,8 +172,11 @@ def median_round(results):
 def paired_ratios(lines, limits):
     ratios = [a["calls_per_s"] / b["calls_per_s"]
               for a, b in zip(lines, limits)]
+    # "exact" is what a target is judged by: a rounded 0.8996 or 1.695
+    # would pass for 0.90 or 1.70.
     return {"rounds": [round(x, 3) for x in ratios],
-            "median": round(statistics.median(ratios), 3)}
+            "median": round(statistics.median(ratios), 3),
+            "exact": statistics.median(ratios)}
 
 
 class Bench:
@@ -340,12 +343,14 @@ def targets(r):
     rss = r["memory"]["rss"]["growth_kib"]
     checks = [
         ("umws >= 0.90 x libcurl limit (paired)",
-         r["paired"]["umws"]["median"], 0.90),
+         r["paired"]["umws"]["exact"], 0.90),
         ("umws >= 10 x reconnect per call",
          umws / r["lines"]["umws reconnect per call"]["calls_per_s"], 10),
         ("umws >= 20 x zeep",
          umws / r["lines"]["zeep + requests-ntlm"]["calls_per_s"], 20),
-        ("2 threads >= 1.7 x 1 thread", r["scaling"]["2"]["factor"], 1.7),
+        ("2 threads >= 1.7 x 1 thread",
+         r["scaling"]["2"]["calls_per_s"] / r["scaling"]["1"]["calls_per_s"],
+         1.7),
     ]
     out = [{"target": name, "measured": round(v, 3), "want": want,
             "met": v >= want} for name, v, want in checks]
