@@ -9,7 +9,7 @@ Every figure is measured by this run; nothing is carried over.
 Environment: B (build dir), PYTHON, VALGRIND, BENCH_N (calls per thread
 count, default 20000), BENCH_ROUNDS (3, per thread count),
 BENCH_PAIR_N (calls per round of umws against the limit, 10000),
-BENCH_PAIR_ROUNDS (7), BENCH_N_RECONNECT (1000),
+BENCH_PAIR_ROUNDS (11), BENCH_N_RECONNECT (1000),
 BENCH_N_ZEEP (2000), BENCH_QUICK=1 (smaller everything, for a try);
 GSOAP_RUNTIME (how B's gSOAP runtime was built, for the report) and
 SYSTEM_B (a build directory of the same code on Debian's libgsoap.a,
@@ -38,7 +38,7 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 N = int(os.environ.get("BENCH_N", 2000 if QUICK else 20000))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 1 if QUICK else 3))
 PAIR_N = int(os.environ.get("BENCH_PAIR_N", 2000 if QUICK else 10000))
-PAIR_ROUNDS = int(os.environ.get("BENCH_PAIR_ROUNDS", 1 if QUICK else 7))
+PAIR_ROUNDS = int(os.environ.get("BENCH_PAIR_ROUNDS", 1 if QUICK else 11))
 N_RECONNECT = int(os.environ.get("BENCH_N_RECONNECT", 100 if QUICK else 1000))
 N_ZEEP = int(os.environ.get("BENCH_N_ZEEP", 200 if QUICK else 2000))
 RSS_N = (1000, 10000 if QUICK else 100000)
@@ -209,24 +209,29 @@ class Bench:
         libcurl limit in short rounds, back to back. The machine's speed
         drifts between rounds far more than within one, so each umws
         round is set against the limit's round beside it, and the
-        median of those ratios is the comparison."""
-        umws, system, curl = [], [], []
+        median of those ratios is the comparison. The limit runs
+        between the two umws builds, and every other round runs in the
+        reverse order, so that a steady drift favours no line."""
+        lines = {"umws": [], "system": [], "curl": []}
         wrap = ["taskset", "-c", pin] if pin else []
+        order = ["umws", "curl"] + (["system"] if SYSTEM_B else [])
+        cmds = {"umws": self.umws("keepalive", self.call_id, PAIR_N),
+                "curl": self.curl(PAIR_N)}
+        if SYSTEM_B:
+            cmds["system"] = self.umws("keepalive", self.call_id, PAIR_N,
+                                       build=SYSTEM_B)
         if pin:
             self.srv.pin(pin)
         for i in range(PAIR_ROUNDS):
-            log("round %d/%d: umws, %sthen libcurl%s" %
-                (i + 1, PAIR_ROUNDS,
-                 "umws on libgsoap.a, " if SYSTEM_B else "",
-                 " pinned to cpu " + pin if pin else ""))
-            umws.append(measure(self.srv, wrap + self.umws(
-                "keepalive", self.call_id, PAIR_N), self.env))
-            if SYSTEM_B:
-                system.append(measure(self.srv, wrap + self.umws(
-                    "keepalive", self.call_id, PAIR_N, build=SYSTEM_B),
-                    self.env))
-            curl.append(measure(self.srv, wrap + self.curl(PAIR_N),
-                                self.env))
+            now = order if i % 2 == 0 else order[::-1]
+            log("round %d/%d: %s%s" % (i + 1, PAIR_ROUNDS, ", ".join(
+                {"umws": "umws", "curl": "libcurl",
+                 "system": "umws on libgsoap.a"}[k] for k in now),
+                " pinned to cpu " + pin if pin else ""))
+            for k in now:
+                lines[k].append(measure(self.srv, wrap + cmds[k],
+                                        self.env))
+        umws, system, curl = lines["umws"], lines["system"], lines["curl"]
         if pin:
             self.srv.pin("0-%d" % (os.cpu_count() - 1))
         paired = {"umws": paired_ratios(umws, curl)}
