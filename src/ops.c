@@ -232,11 +232,11 @@ static int poll_call_info(struct soap *soap, const char *url,
 static int call_info_once(umws_client *c, struct _um__GetCallInfo *req,
 			  struct _um__GetCallInfoResponse *resp)
 {
-	int resend = c->ops == &umws__generated_ops &&
-		     umws__transport_kept(c, req->CallId);
+	/* Only the generated call is known to write what is kept. */
+	int generated = c->ops == &umws__generated_ops;
 
-	umws__transport_keep(c, req->CallId, resend);
-	if (resend)
+	umws__transport_keep(c, generated ? req->CallId : NULL, generated);
+	if (c->tp.resend_kept)
 		return poll_call_info(c->soap, c->url, resp);
 	return c->ops->get_call_info(c->soap, c->url, NULL, req, resp);
 }
@@ -257,6 +257,7 @@ UMWS_EXTERN int umws_get_call_info(umws_call_info *out, umws_client *c,
 	do
 		rc = call_info_once(c, &req, &resp);
 	while (again(c, rc));
+	umws__transport_keep(c, NULL, 0);	/* call_id is the caller's */
 	rc = done(c, rc, "GetCallInfo");
 	if (rc == UMWS_OK)
 		rc = take_call_info(c, out, resp.GetCallInfoResponse);

@@ -528,11 +528,17 @@ static int cb_connect(struct soap *soap, const char *endpoint,
 
 static int cb_send(struct soap *soap, const char *buf, size_t len)
 {
-	struct umws_transport *tp = &client_of(soap)->tp;
+	umws_client *c = client_of(soap);
+	struct umws_transport *tp = &c->tp;
 
 	/* A kept request goes as it is: nothing may be added to it. */
+	if (tp->resend_kept && len) {
+		umws__fail(c, UMWS_EINTERNAL, "%s: gSOAP wrote to a kept "
+			   "request", action_name(tp->action));
+		return soap->error = SOAP_EOF;
+	}
 	if (tp->resend_kept)
-		return len ? (soap->error = SOAP_EOM) : SOAP_OK;
+		return SOAP_OK;
 	if (grow(&tp->req, &tp->req_cap, tp->req_len + len + 1))
 		return soap->error = SOAP_EOM;
 	memcpy(tp->req + tp->req_len, buf, len);
@@ -671,7 +677,7 @@ int umws__transport_kept(const umws_client *c, const char *key)
 void umws__transport_keep(umws_client *c, const char *key, int resend)
 {
 	c->tp.next_key = key;
-	c->tp.resend_kept = resend && umws__transport_kept(c, key);
+	c->tp.resend_kept = key && resend && umws__transport_kept(c, key);
 }
 
 /* A read-only operation may be sent again when a kept-alive connection
