@@ -210,7 +210,7 @@ static int check_call_id(umws_client *c, const char *call_id)
 
 /*
  * A poll asks GetCallInfo about one CallId again and again, and gSOAP
- * would write the same bytes each time (a fifth of the client's work
+ * would write the same bytes each time (a seventh of the client's work
  * per poll). The request last written for this CallId goes again as it
  * is: what the generated soap_send___um__GetCallInfo does, without
  * serialising and writing the envelope (gen/soapClient.c).
