@@ -321,16 +321,34 @@ static void apply_defaults(umws_options *o)
  * and xsd at the indices gSOAP expects, the errors namespace of a
  * fault), and writing them was an eighth of the client's work per call.
  * The transport switches tables between writing and reading.
+ *
+ * soapcpp2's table also matches SOAP-ENV, SOAP-ENC, xsi and xsd by
+ * pattern ("http://www.w3.org/(any)/XMLSchema"), for drafts of SOAP 1.2
+ * and XML Schema from before 2003. Each namespace a response declares is
+ * held against every pattern ahead of its own entry, and the xsi and xsd
+ * that Exchange declares on each envelope cost a tenth of reading it.
+ * The table a response is read with names the SOAP 1.2 envelope by its
+ * final URI and the others by theirs alone (gSOAP itself sets SOAP-ENC
+ * to the version of the envelope it reads).
  */
-static void request_namespaces(umws_client *c)
+static void namespace_tables(umws_client *c)
 {
 	const struct Namespace *ns;
-	size_t n = 0;
+	size_t n = 0, i = 0;
 
-	c->resp_ns = namespaces;
-	for (ns = namespaces; ns->id && n < 2; ns++)
-		if (!strcmp(ns->id, "SOAP-ENV") || !strcmp(ns->id, "um"))
+	_Static_assert(sizeof(namespaces) <= sizeof(c->resp_ns),
+		       "the response table holds the generated one");
+	for (ns = namespaces; ns->id; ns++, i++) {
+		c->resp_ns[i] = *ns;
+		c->resp_ns[i].in = NULL;
+		if (!strcmp(ns->id, "SOAP-ENV"))
+			c->resp_ns[i].in = "http://www.w3.org/2003/05/"
+					   "soap-envelope";
+		if (n < 2 && (!strcmp(ns->id, "SOAP-ENV") ||
+			      !strcmp(ns->id, "um")))
 			c->req_ns[n++] = *ns;
+	}
+	memset(&c->resp_ns[i], 0, sizeof(c->resp_ns[i]));
 	memset(&c->req_ns[n], 0, sizeof(c->req_ns[n]));
 }
 
@@ -341,7 +359,7 @@ static int new_soap(umws_client *c)
 	c->soap = soap_new1(SOAP_C_UTFSTRING | SOAP_XML_NOTYPE);
 	if (!c->soap)
 		return UMWS_ENOMEM;
-	request_namespaces(c);
+	namespace_tables(c);
 	soap_set_namespaces(c->soap, c->resp_ns);
 	c->soap->maxlevel = 64;
 	c->soap->maxoccurs = 1024;

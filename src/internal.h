@@ -111,7 +111,7 @@ struct umws_client {
 	/* gSOAP's namespace tables: what a request declares, and the
 	 * whole one a response is read with (client.c, new_soap). */
 	struct Namespace req_ns[3];
-	const struct Namespace *resp_ns;
+	struct Namespace resp_ns[8];
 };
 
 /* client.c */

@@ -498,13 +498,28 @@ static int check_body(umws_client *c)
 /* ---- gSOAP callbacks --------------------------------------------- */
 
 /* The request's table before writing, the whole one before reading
- * (client.c, request_namespaces). gSOAP copies the table it is given;
+ * (client.c, namespace_tables). gSOAP copies the table it is given;
  * without the copy (out of memory) it would write undeclared prefixes
  * and misread every element. */
 static int use_namespaces(struct soap *soap, const struct Namespace *ns)
 {
+	/* gSOAP copies its table afresh for every message it reads or
+	 * writes (soap_free_temp): a poll that writes nothing need not
+	 * switch, and the copy is the right one when the table is. */
+	if (soap->namespaces == ns && soap->local_namespaces)
+		return SOAP_OK;
 	soap_set_namespaces(soap, ns);
 	return soap->local_namespaces ? SOAP_OK : (soap->error = SOAP_EOM);
+}
+
+/* snprintf(dst, size, "%s", src) without the formatting, which was a
+ * fiftieth of a poll's work. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 static int cb_connect(struct soap *soap, const char *endpoint,
@@ -517,13 +532,16 @@ static int cb_connect(struct soap *soap, const char *endpoint,
 		c->tp.kept = 0;
 	}
 	c->tp.req_pos = 0;
-	snprintf(c->tp.action, sizeof(c->tp.action), "%s",
-		 soap->action ? soap->action : "");
+	copy_text(c->tp.action, sizeof(c->tp.action),
+		  soap->action ? soap->action : "");
 	/* gSOAP writes only the XML; libcurl writes the HTTP. */
 	soap->omode = (soap->omode & ~SOAP_IO) | SOAP_IO_BUFFER |
 		      SOAP_ENC_PLAIN;
 	soap->socket = 0;
-	return use_namespaces(soap, client_of(soap)->req_ns);
+	/* A kept request is not written: the table stays the reading one. */
+	if (c->tp.resend_kept)
+		return SOAP_OK;
+	return use_namespaces(soap, c->req_ns);
 }
 
 static int cb_send(struct soap *soap, const char *buf, size_t len)

@@ -363,6 +363,70 @@ static void test_poll_keeps_request(void)
 	umws_client_free(c);
 }
 
+/* Responses in turn from a list, each with an envelope of its own. */
+struct envelopes {
+	const char *const *env;	/* envelope namespace of each response */
+	size_t n;
+};
+
+static int envelope_exchange(void *data, const char *action,
+			     const char *req, size_t req_len, char **resp,
+			     size_t *resp_len, long *status)
+{
+	struct envelopes *e = data;
+	const char *env = e->env[e->n++];
+	char *body = malloc(1024);
+
+	if (!body)
+		return UMWS_ENOMEM;
+	snprintf(body, 1024, "<s:Envelope xmlns:s=\"%s\" xmlns:xsi=\"http:"
+		 "//www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://"
+		 "www.w3.org/2001/XMLSchema\"><s:Body><GetCallInfoResponse "
+		 "xmlns=\"http://schemas.microsoft.com/exchange/services/2006"
+		 "/messages\"><GetCallInfoResponse><CallState>Connected"
+		 "</CallState><EventCause>None</EventCause>"
+		 "</GetCallInfoResponse></GetCallInfoResponse></s:Body>"
+		 "</s:Envelope>", env);
+	*resp = body;
+	*resp_len = strlen(body);
+	*status = 200;
+	return UMWS_OK;
+}
+
+#define SOAP11 "http://schemas.xmlsoap.org/soap/envelope/"
+#define SOAP12 "http://www.w3.org/2003/05/soap-envelope"
+
+/* Polls read each envelope by its own namespace: a SOAP 1.2 one (which
+ * the table matches by pattern) leaves nothing that would read the next
+ * SOAP 1.1 one as 1.2, and a draft of SOAP 1.2 is no envelope at all. */
+static void test_poll_namespaces(void)
+{
+	static const char *const env[] = {
+		SOAP11, SOAP11, SOAP12, SOAP11, SOAP12, SOAP12,
+		"http://www.w3.org/2001/12/soap-envelope", SOAP11,
+	};
+	static const int version[] = { 1, 1, 2, 1, 2, 2, 0, 1 };
+	struct envelopes e = { env, 0 };
+	umws_options o = UMWS_OPTIONS_INIT;
+	umws_client *c = NULL;
+	umws_call_info info;
+
+	o.url = "https://um.example/EWS/UM2007Legacy.asmx";
+	if (umws_client_new(&c, &o) != UMWS_OK)
+		t_die("cannot create a client");
+	umws__set_exchange(c, envelope_exchange, &e);
+	for (size_t i = 0; i < sizeof(env) / sizeof(*env); i++) {
+		int rc = umws_get_call_info(&info, c, CALLID);
+
+		T_INT(rc, version[i] ? UMWS_OK : UMWS_EPROTO);
+		if (rc == UMWS_OK)
+			T_STR(info.state_text, "Connected");
+		T_INT(c->soap->version, version[i]);
+	}
+	T_INT((int)e.n, 8);
+	umws_client_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -374,6 +438,7 @@ int main(int argc, char **argv)
 	T_RUN(test_play_greeting);
 	T_RUN(test_get_call_info);
 	T_RUN(test_poll_keeps_request);
+	T_RUN(test_poll_namespaces);
 	T_RUN(test_disconnect);
 	T_RUN(test_is_um_enabled);
 	T_RUN(test_get_properties);
