@@ -66,7 +66,7 @@ static void calls(umws_client *c, long n)
 
 	for (long i = 0; i < n; i++)
 		if (umws_get_call_info(&info, c, CALL_ID) != UMWS_OK ||
-		    info.state != UMWS_STATE_ALERTED) {
+		    info.state == UMWS_STATE_UNKNOWN) {
 			fprintf(stderr, "ipc: GetCallInfo: %s\n",
 				umws_client_error(c)->message);
 			exit(1);

@@ -6,7 +6,9 @@
  * usage: umws_bench MODE URL CA_FILE USER ARGS...  (password in
  *	  UMWS_BENCH_PASSWORD)
  *   place                 PlayOnPhone; prints "call_id ID"
- *   capture CALL_ID FILE  writes the GetCallInfo body umws sends to FILE
+ *   capture CALL_ID REQ RESP
+ *                         writes the GetCallInfo body umws sends to REQ
+ *                         and the one the server answers to RESP
  *   keepalive CALL_ID N   one client, one connection, N calls
  *   reconnect CALL_ID N   a new client (TLS + NTLM) for every call
  *   threads CALL_ID N T   T threads, a client each, N calls in all
@@ -77,53 +79,67 @@ static void place(void)
 	umws_client_free(c);
 }
 
-/* ---- capture: the body at UMWS_LOG_TRACE ------------------------- */
+/* ---- capture: the bodies at UMWS_LOG_TRACE ----------------------- */
 
-struct capture {
-	char body[16384];
+struct body {
+	const char *tag;
+	char text[16384];
 	int seen, cut;
 };
 
 static void on_log(umws_log_level level, const char *msg, void *data)
 {
-	struct capture *cap = data;
-	static const char tag[] = "request: ";
-	size_t len;
+	struct body *b = data;
 
-	if (level != UMWS_LOG_TRACE || strncmp(msg, tag, sizeof(tag) - 1))
+	if (level != UMWS_LOG_TRACE)
 		return;
-	msg += sizeof(tag) - 1;
-	len = strlen(msg);
-	/* The log line is capped at 1023 bytes: a full one may be cut. */
-	cap->cut = len >= 1023 - (sizeof(tag) - 1) ||
-		   len >= sizeof(cap->body);
-	snprintf(cap->body, sizeof(cap->body), "%s", msg);
-	cap->seen = 1;
+	for (; b->tag; b++) {
+		size_t tag = strlen(b->tag), len;
+
+		if (strncmp(msg, b->tag, tag))
+			continue;
+		len = strlen(msg + tag);
+		/* The log line is capped at 1023 bytes: a full one may
+		 * be cut. */
+		b->cut = len >= 1023 - tag || len >= sizeof(b->text);
+		snprintf(b->text, sizeof(b->text), "%s", msg + tag);
+		b->seen = 1;
+	}
 }
 
-static void capture(const char *path)
+static void write_body(const struct body *b, const char *path)
 {
-	struct capture cap = { .seen = 0 };
-	umws_client *c;
+	size_t len = strlen(b->text);
 	FILE *f;
 
+	if (!b->seen || b->cut) {
+		fprintf(stderr, "umws_bench: %sbody not captured\n", b->tag);
+		exit(1);
+	}
+	f = fopen(path, "wb");
+	if (!f || fwrite(b->text, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* The GetCallInfo request umws sends, for the limit, and the response
+ * umws-server gives, for bench/ipc. */
+static void capture(const char *req_path, const char *resp_path)
+{
+	struct body b[] = { { .tag = "request: " }, { .tag = "response: " },
+			    { .tag = NULL } };
+	umws_client *c;
+
 	opts.log_cb = on_log;
-	opts.log_data = &cap;
+	opts.log_data = b;
 	opts.log_level = UMWS_LOG_TRACE;
 	c = client();
 	calls(c, 1);
 	umws_client_free(c);
-	if (!cap.seen || cap.cut) {
-		fprintf(stderr, "umws_bench: request body not captured\n");
-		exit(1);
-	}
-	f = fopen(path, "wb");
-	if (!f || fwrite(cap.body, 1, strlen(cap.body), f) !=
-	    strlen(cap.body) || fclose(f)) {
-		perror(path);
-		exit(1);
-	}
-	printf("bytes %zu\n", strlen(cap.body));
+	write_body(&b[0], req_path);
+	write_body(&b[1], resp_path);
+	printf("bytes %zu %zu\n", strlen(b[0].text), strlen(b[1].text));
 }
 
 /* ---- the timed modes ---------------------------------------------- */
@@ -234,8 +250,8 @@ static void run(const char *mode, int argc, char **argv)
 {
 	if (!strcmp(mode, "place") && argc == 0)
 		place();
-	else if (!strcmp(mode, "capture") && argc == 2)
-		capture(argv[1]);
+	else if (!strcmp(mode, "capture") && argc == 3)
+		capture(argv[1], argv[2]);
 	else if (!strcmp(mode, "keepalive") && argc == 2)
 		keepalive(atol(argv[1]));
 	else if (!strcmp(mode, "reconnect") && argc == 2)
