@@ -328,7 +328,8 @@ static void apply_defaults(umws_options *o)
  * held against every pattern ahead of its own entry, and the xsi and xsd
  * that Exchange declares on each envelope cost a tenth of reading it.
  * The table a response is read with names the SOAP 1.2 envelope by its
- * final URI and the others by theirs alone (gSOAP itself sets SOAP-ENC
+ * final URI (gSOAP compares it ignoring case, with '-' for any one
+ * character) and the others by theirs alone (gSOAP itself sets SOAP-ENC
  * to the version of the envelope it reads).
  */
 static void namespace_tables(umws_client *c)

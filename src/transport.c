@@ -505,9 +505,14 @@ static int use_namespaces(struct soap *soap, const struct Namespace *ns)
 {
 	/* gSOAP copies its table afresh for every message it reads or
 	 * writes (soap_free_temp): a poll that writes nothing need not
-	 * switch, and the copy is the right one when the table is. */
-	if (soap->namespaces == ns && soap->local_namespaces)
+	 * switch, and the copy is the right one when the table is. What
+	 * switching also did is set the version from the table's first
+	 * entry, SOAP 1.1 in both tables: soap_begin_recv has just set it
+	 * to 0, which would read a body that is no envelope as plain XML. */
+	if (soap->namespaces == ns && soap->local_namespaces) {
+		soap->version = 1;
 		return SOAP_OK;
+	}
 	soap_set_namespaces(soap, ns);
 	return soap->local_namespaces ? SOAP_OK : (soap->error = SOAP_EOM);
 }
