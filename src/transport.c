@@ -537,8 +537,11 @@ static int cb_connect(struct soap *soap, const char *endpoint,
 		c->tp.kept = 0;
 	}
 	c->tp.req_pos = 0;
-	copy_text(c->tp.action, sizeof(c->tp.action),
-		  soap->action ? soap->action : "");
+	/* Every operation has its SOAPAction: none is gSOAP's copy of it
+	 * failing for want of memory, not a request to send without. */
+	if (!soap->action)
+		return soap->error = SOAP_EOM;
+	copy_text(c->tp.action, sizeof(c->tp.action), soap->action);
 	/* gSOAP writes only the XML; libcurl writes the HTTP. */
 	soap->omode = (soap->omode & ~SOAP_IO) | SOAP_IO_BUFFER |
 		      SOAP_ENC_PLAIN;
