@@ -180,8 +180,14 @@ int umws__utf8_text_ok(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		size_t n = utf8_seq(p);
+		size_t n;
 
+		/* Printable ASCII, all of a CallId, in one test a byte. */
+		if (*p >= 0x20 && *p < 0x80) {
+			p++;
+			continue;
+		}
+		n = utf8_seq(p);
 		if (!n || (*p < 0x20 && *p != '\t' && *p != '\n' &&
 			   *p != '\r'))
 			return 0;
