@@ -278,9 +278,9 @@ ifneq ($(GSOAP_SRC),)
 		$(B)/libgsoap/bench/ipc
 endif
 	PYTHON=$(PYTHON) B=$(B) VALGRIND=$(VALGRIND) \
-		GSOAP_RUNTIME="$(if $(GSOAP_SRC),compiled from \
+		GSOAP_RUNTIME="$(strip $(if $(GSOAP_SRC),compiled from \
 		$(GSOAP_SRC)/stdsoap2.c with $(filter -D%,$(GSOAP_TUNE)),\
-		Debian libgsoap.a)" \
+		Debian libgsoap.a))" \
 		SYSTEM_B="$(if $(GSOAP_SRC),$(B)/libgsoap)" \
 		$(PYTHON) bench/run.py
 

@@ -9,8 +9,11 @@
  * no response is byte-identical to the one before and the client's
  * libxml2 check (src/xmlguard.c) reads each one in full; without it the
  * same response comes back each time, as to a client polling a call.
+ * "cold" is "differ" with two CallIds polled in turn, so that no request
+ * is the one written last either (src/ops.c): none of the shortcuts of
+ * a poll applies.
  *
- * usage: ipc RESPONSE_FILE N [differ]
+ * usage: ipc RESPONSE_FILE N [differ|cold]
  */
 #include "internal.h"
 
@@ -19,6 +22,9 @@
 #include <string.h>
 
 #define CALL_ID "NzVmNDA4MmItMWVlYS00YzFmLTZjMGYtODgwMDg1ZDhiNTc0fHZt"
+#define OTHER_ID "MjlkYzE0ODYtYjQ0Zi00ZWUxLTc1YzEtOGFkNDA2ZTYwMzhmfHZt"
+
+static int cold;
 
 struct canned {
 	char *body;
@@ -65,7 +71,8 @@ static void calls(umws_client *c, long n)
 	umws_call_info info;
 
 	for (long i = 0; i < n; i++)
-		if (umws_get_call_info(&info, c, CALL_ID) != UMWS_OK ||
+		if (umws_get_call_info(&info, c, cold && i % 2 ? OTHER_ID :
+				       CALL_ID) != UMWS_OK ||
 		    info.state == UMWS_STATE_UNKNOWN) {
 			fprintf(stderr, "ipc: GetCallInfo: %s\n",
 				umws_client_error(c)->message);
@@ -86,12 +93,14 @@ int main(int argc, char **argv)
 	umws_client *c = NULL;
 	struct canned k = { 0 };
 
-	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "differ"))) {
-		fprintf(stderr, "usage: ipc RESPONSE_FILE N [differ]\n");
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "differ") &&
+				     strcmp(argv[3], "cold"))) {
+		fprintf(stderr, "usage: ipc RESPONSE_FILE N [differ|cold]\n");
 		return 2;
 	}
 	load(&k, argv[1]);
 	k.differ = argc == 4;
+	cold = argc == 4 && !strcmp(argv[3], "cold");
 	o.url = "https://um.example/EWS/UM2007Legacy.asmx";
 	umws_global_init();
 	if (umws_client_new(&c, &o) != UMWS_OK)

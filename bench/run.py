@@ -49,6 +49,7 @@ GSOAP_RUNTIME = os.environ.get("GSOAP_RUNTIME") or "Debian libgsoap.a"
 SYSTEM_B = os.environ.get("SYSTEM_B")
 SYSTEM_B = os.path.join(ROOT, SYSTEM_B) if SYSTEM_B else None
 SYSTEM_LINE = "umws, Debian libgsoap.a"
+ALTERNATE_LINE = "umws, two calls in turn"
 USER = "EXAMPLE\\alice"
 PASSWORD = "Bench-pass-1"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -186,6 +187,11 @@ class Bench:
         for var in ("CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
             self.env.pop(var, None)
         self.args = [srv.url, srv.ca, USER]
+        # One call that has ended, for the line that polls two, then
+        # the one that rings for the whole run.
+        self.ended_id = parse(run(self.umws("place"),
+                                  self.env).stdout)["call_id"]
+        run(self.umws("end", self.ended_id), self.env)
         out = parse(run(self.umws("place"), self.env).stdout)
         self.call_id = out["call_id"]
         self.body = os.path.join(srv.tmp, "request.xml")
@@ -207,40 +213,42 @@ class Bench:
             [self.call_id, str(n)]
 
     def pair(self, pin=None):
-        """umws (on both gSOAP runtimes when there are two) and the
-        libcurl limit in short rounds, back to back. The machine's speed
-        drifts between rounds far more than within one, so each umws
-        round is set against the limit's round beside it, and the
-        median of those ratios is the comparison. The limit runs
-        between the two umws builds, and every other round runs in the
-        reverse order, so that a steady drift favours no line."""
-        lines = {"umws": [], "system": [], "curl": []}
+        """umws (on both gSOAP runtimes when there are two, and polling
+        two calls in turn) and the libcurl limit in short rounds, back
+        to back. The machine's speed drifts between rounds far more than
+        within one, so each umws round is set against the limit's round
+        beside it, and the median of those ratios is the comparison. The
+        limit runs between the umws lines, and every other round runs in
+        the reverse order, so that a steady drift favours no line.
+        Returns the median round of each line and the paired ratios."""
         wrap = ["taskset", "-c", pin] if pin else []
-        order = ["umws", "curl"] + (["system"] if SYSTEM_B else [])
         cmds = {"umws": self.umws("keepalive", self.call_id, PAIR_N),
-                "curl": self.curl(PAIR_N)}
+                "curl": self.curl(PAIR_N),
+                "alternate": self.umws("alternate", self.call_id,
+                                       self.ended_id, PAIR_N)}
+        order = ["umws", "curl", "alternate"]
         if SYSTEM_B:
             cmds["system"] = self.umws("keepalive", self.call_id, PAIR_N,
                                        build=SYSTEM_B)
+            order.insert(2, "system")
+        lines = {k: [] for k in order}
         if pin:
             self.srv.pin(pin)
         for i in range(PAIR_ROUNDS):
             now = order if i % 2 == 0 else order[::-1]
             log("round %d/%d: %s%s" % (i + 1, PAIR_ROUNDS, ", ".join(
                 {"umws": "umws", "curl": "libcurl",
-                 "system": "umws on libgsoap.a"}[k] for k in now),
+                 "system": "umws on libgsoap.a",
+                 "alternate": "umws on two calls"}[k] for k in now),
                 " pinned to cpu " + pin if pin else ""))
             for k in now:
                 lines[k].append(measure(self.srv, wrap + cmds[k],
                                         self.env))
-        umws, system, curl = lines["umws"], lines["system"], lines["curl"]
         if pin:
             self.srv.pin("0-%d" % (os.cpu_count() - 1))
-        paired = {"umws": paired_ratios(umws, curl)}
-        if system:
-            paired["system"] = paired_ratios(system, curl)
-        return (median_round(umws), median_round(system) if system else None,
-                median_round(curl), paired)
+        paired = {k: paired_ratios(lines[k], lines["curl"])
+                  for k in order if k != "curl"}
+        return {k: median_round(v) for k, v in lines.items()}, paired
 
     def others(self):
         log("reconnect per call, %d calls" % N_RECONNECT)
@@ -305,24 +313,27 @@ def instructions_per_call(server_response, build=B):
     the Exchange-style fixture as the same response to every call (as
     when polling a call, where the libxml2 check passes a body identical
     to the last one without reading it again), with each response
-    differing from the one before, and with the response umws-server
-    gave in this run (what the lines above parse)."""
+    differing from the one before, with that and two CallIds in turn (no
+    shortcut of a poll applies), and the same with the response
+    umws-server gave in this run (what the lines above parse)."""
     fixture = os.path.join(ROOT, "tests/fixtures/um/GetCallInfo.response.xml")
     out = {"calls": IPC_N}
     with tempfile.TemporaryDirectory() as tmp:
         served = os.path.join(tmp, "response.xml")
         with open(served, "wb") as f:
             f.write(server_response)
-        for key, body, extra in (
-                ("instructions_per_call", fixture, []),
-                ("instructions_per_call_differing", fixture, ["differ"]),
-                ("instructions_per_call_umws_server", served, [])):
+        for key, body, extra, what in (
+                ("instructions_per_call", fixture, [], ""),
+                ("instructions_per_call_differing", fixture, ["differ"],
+                 ", each response new"),
+                ("instructions_per_call_cold", fixture, ["cold"],
+                 ", each response and request new"),
+                ("instructions_per_call_umws_server", served, [],
+                 ", umws-server's response"),
+                ("instructions_per_call_umws_server_cold", served,
+                 ["cold"], ", umws-server's, each new")):
             log("callgrind over serialisation and parsing, %d calls%s" % (
-                IPC_N, {"instructions_per_call": "",
-                        "instructions_per_call_differing":
-                        ", each response new",
-                        "instructions_per_call_umws_server":
-                        ", umws-server's response"}[key]))
+                IPC_N, what))
             res = run([VALGRIND, "--tool=callgrind",
                        "--toggle-collect=measured",
                        "--callgrind-out-file=" + os.path.join(tmp, "cg.out"),
@@ -355,7 +366,8 @@ def machine():
             ["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
         "umws": umws, "libcurl": first_line(["curl-config", "--version"]),
         "openssl": first_line(["openssl", "version"]),
-        "gsoap": pkg("gsoap"), "gsoap_runtime": GSOAP_RUNTIME,
+        "gsoap": pkg("gsoap"),
+        "gsoap_runtime": GSOAP_RUNTIME.replace(ROOT + "/", ""),
         "libxml2": pkg("libxml-2.0"),
         "cc": first_line([os.environ.get("CC", "cc"), "--version"]),
         "python": platform.python_version(),
@@ -386,6 +398,14 @@ def targets(r):
          r["scaling"]["2"]["calls_per_s"] / r["scaling"]["1"]["calls_per_s"],
          1.7),
     ])
+    v = r["memory"]["valgrind"]
+    lost = sum(v[k] for k in ("definitely_lost_bytes", "indirectly_lost_bytes",
+                              "possibly_lost_bytes"))
+    out.append({"target": "valgrind: no leak, no error (10k calls)",
+                "measured": "%d bytes lost, %s errors" % (lost, v["errors"]),
+                "want": "0 and 0",
+                "met": lost == 0 and v["errors"] == 0 and
+                v["calls"] >= 10000})
     out.append({"target": "RSS growth 1k -> 100k calls < 1 MiB",
                 "measured": rss, "want": "< 1024 KiB",
                 "met": rss < 1024 and r["memory"]["rss"]["calls_b"] >= 100000})
@@ -394,9 +414,9 @@ def targets(r):
 
 def pinned_targets(r):
     """The two ratio targets again with client and server on one CPU,
-    where each line is its CPU work alone: unpinned, every round trip
-    also waits for wake-ups across the VM's CPUs. Shown beside the
-    targets above, which are the ones judged."""
+    where no round trip waits for a wake-up across the VM's CPUs (the
+    rounds still drift). Shown beside the targets above, which are the
+    ones judged."""
     p = r["pinned_cpu0"]
     umws = p["lines"]["umws keep-alive, cpu 0"]["calls_per_s"]
     return judged([
@@ -408,8 +428,11 @@ def pinned_targets(r):
 
 
 def target_rows(ts):
+    # A quick run is too short to judge anything by.
+    mark = (lambda t: "----") if QUICK else (
+        lambda t: "MET" if t["met"] else "MISS")
     return ["%-4s %-40s measured %s, want %s" % (
-        "MET" if t["met"] else "MISS", t["target"], t["measured"],
+        mark(t), t["target"], t["measured"],
         t["want"] if isinstance(t["want"], str) else ">= %s" % t["want"])
         for t in ts]
 
@@ -436,7 +459,8 @@ def table(r):
     for where, pr in (("", r["paired"]), (", cpu 0",
                                            r["pinned_cpu0"]["paired"])):
         for key, name in (("umws", "umws"),
-                          ("system", "umws on Debian libgsoap.a")):
+                          ("system", "umws on Debian libgsoap.a"),
+                          ("alternate", "umws on two calls in turn")):
             if key in pr:
                 rows.append("%s / libcurl limit%s, median of %d paired "
                             "rounds: %.3f (%s)" % (
@@ -459,24 +483,30 @@ def table(r):
              "valgrind, %d calls:" % m["valgrind"]["calls"]]
     rows += ["  " + s for s in m["valgrind"]["summary"]]
     ci = r["client_instructions"]
-    rows.append("client work per GetCallInfo (callgrind, no network): "
-                "%d instructions, %d when each response differs from the "
-                "last;" % (ci["instructions_per_call"],
-                           ci["instructions_per_call_differing"]))
-    rows.append("  %d for umws-server's response" %
-                ci["instructions_per_call_umws_server"])
+    rows.append("client work per GetCallInfo (callgrind, no network), "
+                "instructions:")
+    rows.append("  %-32s %8s %8s %8s" % ("", "polling", "new resp",
+                                         "new both"))
+
+    def ipc_row(name, ci):
+        rows.append("  %-32s %8d %8d %8d" % (
+            name + ", Exchange-style", ci["instructions_per_call"],
+            ci["instructions_per_call_differing"],
+            ci["instructions_per_call_cold"]))
+        rows.append("  %-32s %8d %8s %8d" % (
+            name + ", umws-server's",
+            ci["instructions_per_call_umws_server"], "",
+            ci["instructions_per_call_umws_server_cold"]))
+    ipc_row("umws", ci)
     if "client_instructions_system" in r:
-        ci = r["client_instructions_system"]
-        rows.append("  the same on Debian libgsoap.a: %d, %d and %d "
-                    "instructions" % (
-                        ci["instructions_per_call"],
-                        ci["instructions_per_call_differing"],
-                        ci["instructions_per_call_umws_server"]))
+        ipc_row("libgsoap.a", r["client_instructions_system"])
     rows.append("umws's gSOAP runtime: %s" % r["machine"]["gsoap_runtime"])
     rows.append("")
+    if QUICK:
+        rows.append("BENCH_QUICK=1: one short round per line, not judged")
     rows += target_rows(r["targets"])
-    rows += ["", "the same ratios with client and server on cpu 0 (CPU work "
-             "alone, no wake-ups across CPUs):"]
+    rows += ["", "the same ratios with client and server on cpu 0 (no "
+             "wake-ups across CPUs; not judged):"]
     rows += ["  " + x for x in target_rows(r["targets_pinned_cpu0"])]
     return "\n".join(rows)
 
@@ -484,20 +514,19 @@ def table(r):
 def collect(bench):
     r = {"n": N, "rounds": ROUNDS, "pair_n": PAIR_N,
          "pair_rounds": PAIR_ROUNDS, "lines": {}}
-    umws, system, curl, paired = bench.pair()
-    r["lines"]["umws keep-alive"] = umws
-    if system:
-        r["lines"][SYSTEM_LINE] = system
-    r["lines"]["libcurl limit"] = curl
+    names = {"umws": "umws keep-alive", "system": SYSTEM_LINE,
+             "alternate": ALTERNATE_LINE, "curl": "libcurl limit"}
+    med, paired = bench.pair()
+    for k in ("umws", "system", "alternate", "curl"):
+        if k in med:
+            r["lines"][names[k]] = med[k]
     r["paired"] = paired
     rec, zp = bench.others()
     r["lines"]["umws reconnect per call"] = rec
     r["lines"]["zeep + requests-ntlm"] = zp
-    umws, system, curl, paired = bench.pair(pin="0")
-    lines = {"umws keep-alive, cpu 0": umws}
-    if system:
-        lines[SYSTEM_LINE + ", cpu 0"] = system
-    lines["libcurl limit, cpu 0"] = curl
+    med, paired = bench.pair(pin="0")
+    lines = {names[k] + ", cpu 0": med[k]
+             for k in ("umws", "system", "alternate", "curl") if k in med}
     lines["zeep + requests-ntlm, cpu 0"] = bench.zeep_pinned("0")
     r["pinned_cpu0"] = {"note": "client and every server thread on cpu 0",
                         "lines": lines, "paired": paired}
@@ -509,7 +538,24 @@ def collect(bench):
     return r
 
 
+def check_tools():
+    """What the run needs, before minutes of measuring are spent."""
+    missing = [t for t in (VALGRIND, "taskset") if not shutil.which(t)]
+    res = subprocess.run([PYTHON, "-c", "import zeep, requests_ntlm"],
+                         capture_output=True)
+    if res.returncode != 0:
+        missing.append("zeep and requests_ntlm for " + PYTHON)
+    for prog in ("umws-server", "bench/umws_bench", "bench/curl_limit",
+                 "bench/ipc"):
+        if not os.access(os.path.join(B, prog), os.X_OK):
+            missing.append(os.path.join(B, prog))
+    if missing:
+        raise SystemExit("bench: missing: %s (see README, Testing)" %
+                         ", ".join(missing))
+
+
 def main():
+    check_tools()
     started = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="umws-bench.")
     srv = None
@@ -532,10 +578,13 @@ def main():
     r["targets_pinned_cpu0"] = pinned_targets(r)
     r["total_seconds"] = round(time.monotonic() - started, 1)
     print(table(r))
-    with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
+    r["quick"] = QUICK
+    # A quick try leaves the results of the last full run alone.
+    name = "results-quick.json" if QUICK else "results.json"
+    with open(os.path.join(ROOT, "bench", name), "w") as f:
         json.dump(r, f, indent=2)
         f.write("\n")
-    log("wrote bench/results.json in %.0f s" % r["total_seconds"])
+    log("wrote bench/%s in %.0f s" % (name, r["total_seconds"]))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@
  *   capture CALL_ID REQ RESP
  *                         writes the GetCallInfo body umws sends to REQ
  *                         and the one the server answers to RESP
+ *   end CALL_ID           Disconnect
  *   keepalive CALL_ID N   one client, one connection, N calls
+ *   alternate CALL_ID OTHER_ID N
+ *                         the same, polling the two calls in turn
  *   reconnect CALL_ID N   a new client (TLS + NTLM) for every call
  *   threads CALL_ID N T   T threads, a client each, N calls in all
  *   rss CALL_ID N1 N2     VmRSS after N1 and after N2 calls
@@ -76,6 +79,15 @@ static void place(void)
 		die("PlayOnPhone", c);
 	printf("call_id %s\n", id);
 	umws_free(id);
+	umws_client_free(c);
+}
+
+static void end_call(void)
+{
+	umws_client *c = client();
+
+	if (umws_disconnect(c, call_id) != UMWS_OK)
+		die("Disconnect", c);
 	umws_client_free(c);
 }
 
@@ -154,6 +166,25 @@ static void keepalive(long n)
 	calls(c, 1);
 	t = now();
 	calls(c, n);
+	t = now() - t;
+	report(n, t, umws_client_connections(c));
+	umws_client_free(c);
+}
+
+/* Two calls polled in turn, the ringing one and one that has ended: no
+ * request is the one written last, and no response the one read last. */
+static void alternate(const char *other, long n)
+{
+	umws_client *c = client();
+	const char *ids[2] = { call_id, other };
+	umws_call_info info;
+	double t;
+
+	calls(c, 1);
+	t = now();
+	for (long i = 0; i < n; i++)
+		if (umws_get_call_info(&info, c, ids[i % 2]) != UMWS_OK)
+			die("GetCallInfo", c);
 	t = now() - t;
 	report(n, t, umws_client_connections(c));
 	umws_client_free(c);
@@ -252,8 +283,12 @@ static void run(const char *mode, int argc, char **argv)
 		place();
 	else if (!strcmp(mode, "capture") && argc == 3)
 		capture(argv[1], argv[2]);
+	else if (!strcmp(mode, "end") && argc == 1)
+		end_call();
 	else if (!strcmp(mode, "keepalive") && argc == 2)
 		keepalive(atol(argv[1]));
+	else if (!strcmp(mode, "alternate") && argc == 3)
+		alternate(argv[1], atol(argv[2]));
 	else if (!strcmp(mode, "reconnect") && argc == 2)
 		reconnect(atol(argv[1]));
 	else if (!strcmp(mode, "threads") && argc == 3)
