@@ -80,13 +80,15 @@ class Server:
         with open(users, "w") as f:
             f.write("EXAMPLE:alice:%s\n" % PASSWORD)
         port_file = os.path.join(tmp, "port")
-        # The call rings for days: every GetCallInfo finds it alive.
+        # The call rings for days: every GetCallInfo finds it alive,
+        # and the ended one is remembered as long.
         # One connection serves the whole run (default: 1000 requests).
         cmd = [os.path.join(B, "umws-server"), "--listen", "127.0.0.1:0",
                "--port-file", port_file,
                "--cert", os.path.join(tmp, "pki", "server.pem"),
                "--key", os.path.join(tmp, "pki", "server.key"),
                "--users", users, "--ring-seconds", "1000000",
+               "--retention", "1000000",
                "--keep-alive-max", "10000000", "--max-seconds", "900"]
         self.log = open(os.path.join(tmp, "server.log"), "w")
         self.proc = subprocess.Popen(cmd, stderr=self.log)
