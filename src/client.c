@@ -329,8 +329,8 @@ static void apply_defaults(umws_options *o)
  * The transport switches tables between writing and reading.
  *
  * soapcpp2's table also matches SOAP-ENV, SOAP-ENC, xsi and xsd by
- * pattern ("http://www.w3.org/(any)/XMLSchema"), for drafts of SOAP 1.2
- * and XML Schema from before 2003. Each namespace a response declares is
+ * pattern ("http://www.w3.org/(any)/XMLSchema"), for the drafts of
+ * SOAP 1.2 (2001-2002) and of XML Schema (1999-2000). Each namespace a response declares is
  * held against every pattern ahead of its own entry, and the xsi and xsd
  * that Exchange declares on each envelope cost a tenth of reading it.
  * The table a response is read with names the SOAP 1.2 envelope by its

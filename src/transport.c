@@ -537,8 +537,8 @@ static int cb_connect(struct soap *soap, const char *endpoint,
 		c->tp.kept = 0;
 	}
 	c->tp.req_pos = 0;
-	/* Every operation has its SOAPAction: none is gSOAP's copy of it
-	 * failing for want of memory, not a request to send without. */
+	/* Every operation has a SOAPAction, so none means that gSOAP could
+	 * not copy it (out of memory), not a request to send without. */
 	if (!soap->action)
 		return soap->error = SOAP_EOM;
 	copy_text(c->tp.action, sizeof(c->tp.action), soap->action);
