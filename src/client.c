@@ -330,9 +330,10 @@ static void apply_defaults(umws_options *o)
  *
  * soapcpp2's table also matches SOAP-ENV, SOAP-ENC, xsi and xsd by
  * pattern ("http://www.w3.org/(any)/XMLSchema"), for the drafts of
- * SOAP 1.2 (2001-2002) and of XML Schema (1999-2000). Each namespace a response declares is
- * held against every pattern ahead of its own entry, and the xsi and xsd
- * that Exchange declares on each envelope cost a tenth of reading it.
+ * SOAP 1.2 (2001-2002) and of XML Schema (1999-2000). Each namespace a
+ * response declares is held against every pattern ahead of its own
+ * entry, and the xsi and xsd that Exchange declares on each envelope
+ * cost a tenth of reading it.
  * The table a response is read with names the SOAP 1.2 envelope by its
  * final URI (gSOAP compares it ignoring case, with '-' for any one
  * character) and the others by theirs alone (gSOAP itself sets SOAP-ENC
