@@ -56,13 +56,20 @@ static umws_client *client(void)
 	return c;
 }
 
-static void calls(umws_client *c, long n)
+/* n polls of call_id, or of call_id and other in turn. */
+static void polls(umws_client *c, long n, const char *other)
 {
 	umws_call_info info;
 
 	for (long i = 0; i < n; i++)
-		if (umws_get_call_info(&info, c, call_id) != UMWS_OK)
+		if (umws_get_call_info(&info, c, other && i % 2 ? other :
+				       call_id) != UMWS_OK)
 			die("GetCallInfo", c);
+}
+
+static void calls(umws_client *c, long n)
+{
+	polls(c, n, NULL);
 }
 
 static void report(long n, double secs, long conns)
@@ -157,34 +164,17 @@ static void capture(const char *req_path, const char *resp_path)
 /* ---- the timed modes ---------------------------------------------- */
 
 /* The first call opens and authenticates the connection; the loop
- * measures the steady state after it, like the libcurl limit. */
-static void keepalive(long n)
-{
-	umws_client *c = client();
-	double t;
-
-	calls(c, 1);
-	t = now();
-	calls(c, n);
-	t = now() - t;
-	report(n, t, umws_client_connections(c));
-	umws_client_free(c);
-}
-
-/* Two calls polled in turn, the ringing one and one that has ended: no
+ * measures the steady state after it, like the libcurl limit. With
+ * other, the ringing call and one that has ended are polled in turn: no
  * request is the one written last, and no response the one read last. */
-static void alternate(const char *other, long n)
+static void keepalive(long n, const char *other)
 {
 	umws_client *c = client();
-	const char *ids[2] = { call_id, other };
-	umws_call_info info;
 	double t;
 
 	calls(c, 1);
 	t = now();
-	for (long i = 0; i < n; i++)
-		if (umws_get_call_info(&info, c, ids[i % 2]) != UMWS_OK)
-			die("GetCallInfo", c);
+	polls(c, n, other);
 	t = now() - t;
 	report(n, t, umws_client_connections(c));
 	umws_client_free(c);
@@ -286,9 +276,9 @@ static void run(const char *mode, int argc, char **argv)
 	else if (!strcmp(mode, "end") && argc == 1)
 		end_call();
 	else if (!strcmp(mode, "keepalive") && argc == 2)
-		keepalive(atol(argv[1]));
+		keepalive(atol(argv[1]), NULL);
 	else if (!strcmp(mode, "alternate") && argc == 3)
-		alternate(argv[1], atol(argv[2]));
+		keepalive(atol(argv[2]), argv[1]);
 	else if (!strcmp(mode, "reconnect") && argc == 2)
 		reconnect(atol(argv[1]));
 	else if (!strcmp(mode, "threads") && argc == 3)

@@ -558,13 +558,13 @@ static int cb_send(struct soap *soap, const char *buf, size_t len)
 	struct umws_transport *tp = &c->tp;
 
 	/* A kept request goes as it is: nothing may be added to it. */
-	if (tp->resend_kept && len) {
+	if (tp->resend_kept) {
+		if (!len)
+			return SOAP_OK;
 		umws__fail(c, UMWS_EINTERNAL, "%s: gSOAP wrote to a kept "
 			   "request", action_name(tp->action));
 		return soap->error = SOAP_EOF;
 	}
-	if (tp->resend_kept)
-		return SOAP_OK;
 	if (grow(&tp->req, &tp->req_cap, tp->req_len + len + 1))
 		return soap->error = SOAP_EOM;
 	memcpy(tp->req + tp->req_len, buf, len);
