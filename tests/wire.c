@@ -439,7 +439,8 @@ static void test_poll_namespaces(void)
 		T_INT(rc, rcs[i]);
 		if (rc == UMWS_OK) {
 			T_STR(info.state_text, "Connected");
-			T_INT(c->soap->version, env[i] == SOAP12 ? 2 : 1);
+			T_INT(c->soap->version,
+			      env[i] && !strcmp(env[i], SOAP12) ? 2 : 1);
 		}
 	}
 	T_INT((int)e.n, 12);
